@@ -1,0 +1,113 @@
+"""The change log: :class:`Edit` <-> JSON lines, and replaying a document's log.
+
+One JSON object per line, one line per edit or flag, in the order the edits were made::
+
+    {"doc": "a/b.txt", "step": 3, "stage": "markup", "rule": "strip_html_tags",
+     "kind": "edit", "start": 10, "end": 16, "line": 2, "before": "</div>", "after": ""}
+
+``start``/``end`` are offsets (in code points) into the text that step received; ``line`` is
+the line of ``start`` in that text.  ``info`` appears when a rule has details to add.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Any
+
+from .edits import apply_edits, revert_edits
+from .errors import ChangeLogError
+from .models import EDIT, Edit
+
+_FIELDS = ("doc", "step", "stage", "rule", "kind", "start", "end", "line", "before", "after")
+
+
+def edit_to_json(edit: Edit) -> str:
+    """One change-log line (without the newline).
+
+    Undecodable input bytes live in the text as lone surrogates; those lines are written
+    with ASCII escapes, which JSON reads back exactly.
+    """
+    record: dict[str, Any] = {name: getattr(edit, name) for name in _FIELDS}
+    if edit.info:
+        record["info"] = edit.info
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line
+
+
+def edit_from_json(line: str) -> Edit:
+    """Parse one change-log line; raises :class:`ChangeLogError` if it is not an edit."""
+    try:
+        record = json.loads(line)
+        return Edit(
+            rule=record["rule"],
+            start=record["start"],
+            end=record["end"],
+            before=record["before"],
+            after=record["after"],
+            kind=record.get("kind", EDIT),
+            line=record.get("line", 0),
+            step=record.get("step", 0),
+            stage=record.get("stage", ""),
+            doc=record["doc"],
+            info=record.get("info", {}),
+        )
+    except (ValueError, KeyError, TypeError) as err:
+        raise ChangeLogError(f"not a change-log entry ({err.__class__.__name__}: {err})") from None
+
+
+def write_edits(stream: IO[str], edits: Iterable[Edit]) -> int:
+    """Append edits to an open text stream; returns how many were written."""
+    count = 0
+    for edit in edits:
+        stream.write(edit_to_json(edit))
+        stream.write("\n")
+        count += 1
+    return count
+
+
+def read_edits(path: Path) -> Iterator[Edit]:
+    """Stream the edits of a change-log file, naming the file and line on any problem."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield edit_from_json(line)
+                except ChangeLogError as err:
+                    raise ChangeLogError(f"{path}:{number}: {err}") from None
+    except FileNotFoundError:
+        raise ChangeLogError(f"{path}: change log not found") from None
+    except UnicodeDecodeError:
+        raise ChangeLogError(f"{path}: change log is not UTF-8") from None
+
+
+def edits_by_doc(edits: Iterable[Edit]) -> Iterator[tuple[str, list[Edit]]]:
+    """Group a log, written document by document, into ``(doc, edits)``."""
+    for doc, group in groupby(edits, key=lambda e: e.doc):
+        yield doc, list(group)
+
+
+def _steps(edits: Sequence[Edit]) -> list[list[Edit]]:
+    return [list(group) for _, group in groupby(edits, key=lambda e: e.step)]
+
+
+def replay(text: str, edits: Sequence[Edit]) -> str:
+    """Apply a document's logged edits, step by step, to its input text; returns the output."""
+    for step in _steps(edits):
+        text = apply_edits(text, step)
+    return text
+
+
+def unreplay(text: str, edits: Sequence[Edit]) -> str:
+    """Revert a document's logged edits on its output text; returns the input text."""
+    for step in reversed(_steps(edits)):
+        text = revert_edits(text, step)
+    return text

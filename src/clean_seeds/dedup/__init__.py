@@ -1,0 +1,1 @@
+"""Paragraph deduplication, the corpus stage (being written)."""

@@ -1,0 +1,1 @@
+"""Per-document fixes, one module per stage; each rule is a pure ``(text, config) -> Cleaned``."""

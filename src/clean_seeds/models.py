@@ -1,0 +1,67 @@
+"""The small value types every part of clean_seeds passes around.
+
+An :class:`Edit` is one replacement of ``text[start:end]`` (``before``) by ``after`` in the
+text that one rule received.  Edits of kind ``"flag"`` change nothing (``before == after``):
+they point a reviewer at a span.  A rule returns :class:`Cleaned`, the new text together
+with its edits, so every change is explained where it is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EDIT = "edit"
+FLAG = "flag"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change (or review flag) made by one rule.
+
+    ``start``/``end`` are offsets into the text the rule received; ``line`` is the 1-based
+    line of ``start`` in that text.  ``step`` numbers the rule applications within a
+    document (the log replays step by step).  ``doc``, ``stage``, ``step`` and ``line`` are
+    stamped by the pipeline: rules never see document ids.  ``info`` carries rule-specific details (a flag's reason,
+    a duplicate's similarity and kept twin) and is written to the change log as is.
+    """
+
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+    kind: str = EDIT
+    line: int = 0
+    step: int = 0
+    stage: str = ""
+    doc: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def delta(self) -> int:
+        """How much longer the text got: ``len(after) - len(before)``."""
+        return len(self.after) - len(self.before)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A rule's (or a stage's) result: the new text and the edits that made it."""
+
+    text: str
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input document.
+
+    ``id`` is its relative path (folder input) or record id (JSONL input).  ``encoding`` is
+    the codec its bytes were decoded with, so ``restore`` can encode the text back.
+    ``meta`` holds what the reader needs to write the document back (JSONL framing).
+    """
+
+    id: str
+    text: str
+    encoding: str = "utf-8"
+    meta: dict[str, Any] = field(default_factory=dict)
