@@ -23,7 +23,9 @@ from .fixes.furniture import FurnitureConfig
 from .fixes.linewrap import LinewrapConfig
 from .fixes.markup import MarkupConfig
 from .fixes.punctuation import PunctuationConfig
+from .fixes.review import ReviewConfig
 from .fixes.unicode import UnicodeConfig
+from .fixes.whitespace import WhitespaceConfig
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Config:
     furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
     linewrap: LinewrapConfig = field(default_factory=LinewrapConfig)
     punctuation: PunctuationConfig = field(default_factory=PunctuationConfig)
+    whitespace: WhitespaceConfig = field(default_factory=WhitespaceConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
 

@@ -17,11 +17,11 @@ from typing import Any
 
 from .config import Config
 from .edits import is_flag
-from .fixes import furniture, linewrap, markup, punctuation, unicode
+from .fixes import furniture, linewrap, markup, punctuation, review, unicode, whitespace
 from .models import Cleaned, Document, Edit
 
 #: The per-document stages, in the order they run.
-STAGES: tuple[ModuleType, ...] = (unicode, markup, furniture, linewrap, punctuation)
+STAGES: tuple[ModuleType, ...] = (unicode, markup, furniture, linewrap, punctuation, whitespace, review)
 
 
 def stamp(edits: Iterable[Edit], text: str, *, stage: str, step: int, doc: str = "") -> list[Edit]:
