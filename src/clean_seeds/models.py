@@ -65,3 +65,13 @@ class Document:
     text: str
     encoding: str = "utf-8"
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedDocument:
+    """A document after cleaning: its id, new text, the edits that made it, and the input."""
+
+    id: str
+    text: str
+    edits: tuple[Edit, ...]
+    source: Document

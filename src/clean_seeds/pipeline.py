@@ -9,6 +9,7 @@ edits carry offsets into the text that step received, so a document's log replay
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from .config import Config
 from .edits import is_flag
 from .fixes import furniture, linewrap, markup, punctuation, review, unicode, whitespace
-from .models import Cleaned, Document, Edit
+from .models import Cleaned, CleanedDocument, Document, Edit
 
 #: The per-document stages, in the order they run.
 STAGES: tuple[ModuleType, ...] = (unicode, markup, furniture, linewrap, punctuation, whitespace, review)
@@ -37,22 +38,32 @@ def stamp(edits: Iterable[Edit], text: str, *, stage: str, step: int, doc: str =
     return out
 
 
-def run_stages(text: str, config: Config) -> Cleaned:
-    """Run every enabled rule of every enabled per-document stage over ``text``."""
+#: Step number of the corpus stage (dedup): after every per-document rule.
+CORPUS_STEP = sum(len(module.RULES) for module in STAGES)
+
+
+def run_stages(text: str, config: Config, timings: Counter[str] | None = None) -> Cleaned:
+    """Run every enabled rule of every enabled per-document stage over ``text``.
+
+    ``timings``, if given, accumulates seconds spent per stage.
+    """
     edits: list[Edit] = []
     step = 0
     for module in STAGES:
         stage_config = getattr(config, module.STAGE)
         if not stage_config.enabled:
+            step += len(module.RULES)
             continue
+        started = time.perf_counter()
         for rule in module.RULES:
-            if not getattr(stage_config, rule.__name__):
-                continue
-            result = rule(text, stage_config)
-            if result.edits:
-                edits.extend(stamp(result.edits, text, stage=module.STAGE, step=step))
-                text = result.text
+            if getattr(stage_config, rule.__name__):
+                result = rule(text, stage_config)
+                if result.edits:
+                    edits.extend(stamp(result.edits, text, stage=module.STAGE, step=step))
+                    text = result.text
             step += 1
+        if timings is not None:
+            timings[module.STAGE] += time.perf_counter() - started
     return Cleaned(text, tuple(edits))
 
 
@@ -109,8 +120,39 @@ def with_doc(edits: Iterable[Edit], doc: str) -> tuple[Edit, ...]:
     return tuple(dataclasses.replace(e, doc=doc) for e in edits)
 
 
-def clean_documents(documents: Iterable[Document], config: Config) -> Iterator[tuple[Document, Cleaned]]:
-    """Per-document stages over a stream of documents, one at a time (no corpus stage)."""
-    for document in documents:
+def clean_text(text: str, config: Config | None = None) -> Cleaned:
+    """Clean one text: every per-document stage, then duplicate paragraphs within it.
+
+    >>> clean_text("") == Cleaned("")
+    True
+    """
+    document = Document("text", text)
+    (result,) = clean_corpus([document], config)
+    return Cleaned(result.text, result.edits)
+
+
+def clean_corpus(
+    documents: Iterable[Document | str], config: Config | None = None
+) -> Iterator[CleanedDocument]:
+    """Clean a stream of documents, one at a time, in order (memory does not grow with the corpus).
+
+    Plain strings get ids ``"0"``, ``"1"``, ...  Duplicate paragraphs are removed against
+    everything earlier in the stream (the first occurrence is kept), when dedup is enabled.
+    Corpus statistics (repeated headers across documents) need the whole corpus up front:
+    call :func:`prepare` on the config first when the documents can be read twice.
+    """
+    config = config or Config()
+    dedup = None
+    if config.dedup.enabled:
+        from .dedup import Deduplicator
+
+        dedup = Deduplicator(config.dedup)
+    for number, item in enumerate(documents):
+        document = item if isinstance(item, Document) else Document(str(number), item)
         result = run_stages(document.text, config)
-        yield document, Cleaned(result.text, with_doc(result.edits, document.id))
+        text, edits = result.text, list(result.edits)
+        if dedup is not None:
+            removed = dedup.process(document.id, text)
+            edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP)
+            text = removed.text
+        yield CleanedDocument(document.id, text, with_doc(edits, document.id), document)

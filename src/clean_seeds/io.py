@@ -1,0 +1,213 @@
+"""Reading inputs and writing outputs: folders of text files, JSONL files, atomic output.
+
+Readers turn input into :class:`Document` (or :class:`Skipped`, with a stable reason code
+and a one-line message).  A JSONL record keeps the raw text around its ``text`` value
+(``meta["prefix"]``/``meta["suffix"]``), so other fields pass through byte for byte and the
+original line can be rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import InputConfig
+from .encoding import decode_bytes, looks_binary
+from .errors import InputError, OutputError
+from .models import Document
+
+#: Where, inside OUTPUT, the change log, run summary and manifest live.
+RESERVED_DIR = ".clean_seeds"
+CHANGES_FILE = "changes.jsonl"
+SUMMARY_FILE = "summary.json"
+MANIFEST_FILE = "documents.jsonl"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not processed: ``reason`` is a stable code, ``message`` says why."""
+
+    id: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One unit of work before reading: a file (``path``) or a JSONL line (``line``)."""
+
+    id: str
+    path: Path | None = None
+    line: bytes | None = None
+    number: int = 0
+
+
+def check_paths(input_path: Path, output_path: Path) -> None:
+    """Refuse a missing input and an output that would overlap the input."""
+    if not input_path.exists():
+        raise InputError(f"{input_path}: input path does not exist")
+    if input_path.is_file() and input_path.suffix != ".jsonl":
+        raise InputError(f"{input_path}: input must be a folder of .txt files or a .jsonl file")
+    source = input_path.resolve()
+    target = output_path.resolve()
+    if target == source or source in target.parents:
+        raise OutputError(f"{output_path}: output must not be the input or inside it ({input_path})")
+    if target in source.parents:
+        raise OutputError(f"{output_path}: output must not contain the input ({input_path})")
+
+
+def discover(input_path: Path, cfg: InputConfig) -> tuple[list[Source], list[Skipped]]:
+    """The files of a folder, sorted by relative path, and those that are not inputs."""
+    sources: list[Source] = []
+    skipped: list[Skipped] = []
+    paths = sorted(p for p in input_path.rglob("*") if not p.is_dir())
+    for path in paths:
+        rel = path.relative_to(input_path).as_posix()
+        if any(part.startswith(".") for part in Path(rel).parts):
+            continue
+        if path.suffix.lower() not in cfg.suffixes:
+            skipped.append(Skipped(rel, "not_text_file", f"{rel}: not a {'/'.join(cfg.suffixes)} file"))
+        else:
+            sources.append(Source(rel, path=path))
+    return sources, skipped
+
+
+def read_file(source: Source, cfg: InputConfig) -> Document | Skipped:
+    """Read and decode one text file; problems come back as :class:`Skipped`."""
+    assert source.path is not None
+    rel = source.id
+    try:
+        size = source.path.stat().st_size
+        if size > cfg.max_file_bytes:
+            return Skipped(rel, "too_large", f"{rel}: {size} bytes is over max_file_bytes")
+        raw = source.path.read_bytes()
+    except OSError as err:
+        return Skipped(rel, "unreadable", f"{rel}: cannot read ({err.strerror or err})")
+    return decode_document(rel, raw, cfg)
+
+
+def decode_document(doc_id: str, raw: bytes, cfg: InputConfig) -> Document | Skipped:
+    """Bytes to a :class:`Document`, or the reason they are not text."""
+    if not raw:
+        return Skipped(doc_id, "empty", f"{doc_id}: empty file")
+    if looks_binary(raw):
+        return Skipped(doc_id, "binary", f"{doc_id}: binary file, not text")
+    decoded = decode_bytes(raw)
+    if decoded.undecodable > cfg.max_undecodable_ratio * len(raw):
+        return Skipped(
+            doc_id,
+            "undecodable",
+            f"{doc_id}: {decoded.undecodable} of {len(raw)} bytes are not valid in any known encoding",
+        )
+    return Document(doc_id, decoded.text, decoded.encoding, {"bytes": len(raw)})
+
+
+def jsonl_sources(path: Path) -> Iterator[Source]:
+    """The lines of a JSONL file, read lazily, as sources numbered from 1."""
+    try:
+        with path.open("rb") as stream:
+            for number, line in enumerate(stream, 1):
+                yield Source(f"{path.name}:{number}", line=line, number=number)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def read_record(source: Source) -> Document | Skipped:
+    """Parse one JSONL line into a document whose id is the record's ``id`` (or ``file:line``)."""
+    assert source.line is not None
+    where = source.id
+    body = source.line.rstrip(b"\n")
+    if not body.strip():
+        return Skipped(where, "blank_line", f"{where}: blank line")
+    try:
+        line = body.decode("utf-8")
+        record = json.loads(line)
+    except (UnicodeDecodeError, ValueError) as err:
+        return Skipped(where, "bad_json", f"{where}: not a JSON record ({err})")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return Skipped(where, "no_text", f"{where}: record has no string 'text' field")
+    span = text_value_span(line)
+    doc_id = record.get("id")
+    doc_id = str(doc_id) if isinstance(doc_id, str | int) and not isinstance(doc_id, bool) else where
+    literal = line[span[0] : span[1]]
+    meta: dict[str, Any] = {"prefix": line[: span[0]], "suffix": line[span[1] :], "where": where}
+    if literal != json.dumps(record["text"], ensure_ascii=False):
+        meta["literal"] = literal  # escapes we would not reproduce: keep the original spelling
+    return Document(doc_id, record["text"], "utf-8", meta)
+
+
+def text_value_span(line: str) -> tuple[int, int]:
+    """Start and end offsets of the top-level ``"text"`` value's JSON literal in ``line``.
+
+    >>> line = '{"id": 1, "text": "a\\\\"b", "x": []}'
+    >>> start, end = text_value_span(line)
+    >>> line[start:end]
+    '"a\\\\"b"'
+    """
+    decoder = json.JSONDecoder()
+    pos = line.index("{") + 1
+    while True:
+        while line[pos] in " \t\r\n,":
+            pos += 1
+        key, pos = decoder.raw_decode(line, pos)
+        while line[pos] in " \t\r\n:":
+            pos += 1
+        start = pos
+        _value, pos = decoder.raw_decode(line, pos)
+        if key == "text":
+            return start, pos
+
+
+def record_line(document: Document, text: str) -> str:
+    """The JSONL line of a record whose text is now ``text``; other fields untouched."""
+    literal = json.dumps(text, ensure_ascii=False)
+    if text == document.text and "literal" in document.meta:
+        literal = document.meta["literal"]
+    return f"{document.meta['prefix']}{literal}{document.meta['suffix']}"
+
+
+def write_text(path: Path, text: str) -> int:
+    """Write UTF-8 text (creating folders); returns bytes written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8", "surrogateescape")
+    path.write_bytes(data)
+    return len(data)
+
+
+@contextmanager
+def staged_output(output_path: Path, *, overwrite: bool) -> Iterator[Path]:
+    """Yield a fresh staging folder next to OUTPUT and move it into place only on success.
+
+    An existing OUTPUT is refused unless ``overwrite``; it is replaced only after the new
+    output is complete, so an interrupted run leaves OUTPUT as it was and no partial files.
+    """
+    if output_path.exists() and not overwrite:
+        raise OutputError(f"{output_path}: output exists (use --overwrite to replace it)")
+    if output_path.exists() and not output_path.is_dir():
+        raise OutputError(f"{output_path}: output exists and is not a folder")
+    parent = output_path.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{output_path}: cannot create output folder ({err.strerror})") from None
+    staging = parent / f".{output_path.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+    except OSError as err:
+        raise OutputError(f"{output_path}: cannot write next to output ({err.strerror})") from None
+    try:
+        yield staging
+        old = parent / f".{output_path.name}.old-{os.getpid()}"
+        if output_path.exists():
+            output_path.rename(old)
+        staging.rename(output_path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

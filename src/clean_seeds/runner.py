@@ -1,0 +1,267 @@
+"""The main job: INPUT (folder or JSONL) -> cleaned OUTPUT, change log, manifest and summary.
+
+Documents stream through: read and per-document stages (in worker processes when
+``workers > 1``, results kept in input order), then the dedup corpus stage, then straight to
+a staging folder that replaces OUTPUT only when the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .changelog import write_edits
+from .config import Config
+from .io import (
+    CHANGES_FILE,
+    MANIFEST_FILE,
+    RESERVED_DIR,
+    SUMMARY_FILE,
+    Skipped,
+    Source,
+    check_paths,
+    discover,
+    jsonl_sources,
+    read_file,
+    read_record,
+    record_line,
+    staged_output,
+    write_text,
+)
+from .models import Cleaned, Document
+from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp, with_doc
+
+#: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
+BATCH = 64
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``clean-seeds run`` was asked to do."""
+
+    input: Path
+    output: Path
+    config: Config = field(default_factory=Config)
+    config_path: str | None = None
+    dry_run: bool = False
+    overwrite: bool = False
+    workers: int = 1
+
+
+@dataclass
+class Outcome:
+    """One source after the per-document stages (or the reason it was skipped)."""
+
+    source: Source
+    document: Document | None
+    cleaned: Cleaned | None
+    skipped: Skipped | None
+    bytes_in: int
+    timings: Counter[str]
+
+
+_WORKER_CONFIG: Config | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+
+
+def _clean_source(source: Source) -> Outcome:
+    config = _WORKER_CONFIG
+    assert config is not None
+    if source.path is not None:
+        item = read_file(source, config.input)
+        size = source.path.stat().st_size if not isinstance(item, Skipped) else 0
+    else:
+        item = read_record(source)
+        size = len(source.line or b"")
+    timings: Counter[str] = Counter()
+    if isinstance(item, Skipped):
+        return Outcome(source, None, None, item, size, timings)
+    result = run_stages(item.text, config, timings)
+    return Outcome(source, item, Cleaned(result.text, with_doc(result.edits, item.id)), None, size, timings)
+
+
+def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
+    """Per-document stages over ``sources``, in order, ``BATCH`` documents in flight at most."""
+    iterator = iter(sources)
+    if workers <= 1:
+        _init_worker(config)
+        yield from map(_clean_source, iterator)
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
+        while batch := list(islice(iterator, BATCH * workers)):
+            yield from pool.imap(_clean_source, batch, chunksize=max(1, len(batch) // (4 * workers)))
+
+
+def _decoded_texts(input_path: Path, sources: list[Source], config: Config) -> Iterator[str]:
+    """Every readable document's text, for the stages' corpus statistics (read lazily)."""
+    if input_path.is_file():
+        items: Iterable[Document | Skipped] = map(read_record, jsonl_sources(input_path))
+    else:
+        items = (read_file(source, config.input) for source in sources)
+    for item in items:
+        if isinstance(item, Document):
+            yield item.text
+
+
+class Run:
+    """One run's bookkeeping: writes outputs, the change log and the manifest as outcomes arrive."""
+
+    def __init__(self, options: RunOptions, staging: Path, is_jsonl: bool) -> None:
+        self.options = options
+        self.staging = staging
+        self.is_jsonl = is_jsonl
+        self.tally = Tally()
+        self.timings: Counter[str] = Counter()
+        self.encodings: Counter[str] = Counter()
+        self.skipped: list[Skipped] = []
+        self.documents = 0
+        self.bytes_in = 0
+        self.bytes_out = 0
+        reserved = staging / RESERVED_DIR
+        reserved.mkdir()
+        self.changes = (reserved / CHANGES_FILE).open("w", encoding="utf-8")
+        self.manifest = (reserved / MANIFEST_FILE).open("w", encoding="utf-8")
+        self.jsonl_out: IO[bytes] | None = None
+        if is_jsonl and not options.dry_run:
+            self.jsonl_out = (staging / options.input.name).open("wb")
+        self.dedup = None
+        if options.config.dedup.enabled:
+            
+            self.dedup = Deduplicator(options.config.dedup)
+
+    def close(self) -> None:
+        for stream in (self.changes, self.manifest, self.jsonl_out):
+            if stream is not None:
+                stream.close()
+
+    def take(self, outcome: Outcome) -> None:
+        """Finish one document: dedup, write its text, log its edits, note it in the manifest."""
+        self.bytes_in += outcome.bytes_in
+        self.timings.update(outcome.timings)
+        if outcome.skipped is not None:
+            self._skip(outcome)
+            return
+        document, cleaned = outcome.document, outcome.cleaned
+        assert document is not None and cleaned is not None
+        text, edits = cleaned.text, list(cleaned.edits)
+        if self.dedup is not None:
+            started = time.perf_counter()
+            removed = self.dedup.process(document.id, text)
+            edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
+            text = removed.text
+            self.timings["dedup"] += time.perf_counter() - started
+        self.tally.add(edits)
+        write_edits(self.changes, edits)
+        self.documents += 1
+        self.encodings[document.encoding] += 1
+        entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": len(edits)}
+        if self.is_jsonl:
+            line = record_line(document, text)
+            entry.update(line=outcome.source.number, prefix=document.meta["prefix"])
+            entry.update(suffix=document.meta["suffix"], literal=document.meta.get("literal"))
+            entry["newline"] = bool(outcome.source.line and outcome.source.line.endswith(b"\n"))
+            self._write_line(line, entry["newline"])
+        else:
+            assert outcome.source.path is not None
+            raw = outcome.source.path.read_bytes()
+            entry.update(path=document.id, sha256=hashlib.sha256(raw).hexdigest())
+            if not self.options.dry_run:
+                self.bytes_out += write_text(self.staging / document.id, text)
+        self.manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def _skip(self, outcome: Outcome) -> None:
+        assert outcome.skipped is not None
+        self.skipped.append(outcome.skipped)
+        if self.is_jsonl and outcome.source.line is not None:
+            # A line we cannot read passes through unchanged: nothing is lost.
+            raw = outcome.source.line
+            entry = {"id": outcome.skipped.id, "line": outcome.source.number, "raw_line": True}
+            self.manifest.write(json.dumps(entry) + "\n")
+            if self.jsonl_out is not None:
+                self.jsonl_out.write(raw)
+                self.bytes_out += len(raw)
+
+    def _write_line(self, line: str, newline: bool) -> None:
+        if self.jsonl_out is not None:
+            data = (line + ("\n" if newline else "")).encode("utf-8", "surrogateescape")
+            self.jsonl_out.write(data)
+            self.bytes_out += len(data)
+
+    def summary(self, elapsed: float) -> dict[str, Any]:
+        tally = self.tally.as_dict()
+        return {
+            "clean_seeds": __version__,
+            "input": str(self.options.input),
+            "output": str(self.options.output),
+            "config": self.options.config_path,
+            "input_kind": "jsonl" if self.is_jsonl else "folder",
+            "dry_run": self.options.dry_run,
+            "workers": self.options.workers,
+            "documents": self.documents,
+            "skipped": [{"id": s.id, "reason": s.reason, "message": s.message} for s in self.skipped],
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "encodings": dict(sorted(self.encodings.items())),
+            **tally,
+            "dedup": self.dedup.stats() if self.dedup is not None else None,
+            "timings": {
+                "total_seconds": round(elapsed, 3),
+                "stage_seconds": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+            },
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        }
+
+
+def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Clean ``options.input`` into ``options.output``; returns the run summary.
+
+    ``progress`` is called with the number of input bytes each finished document had.
+    Raises :class:`~clean_seeds.errors.CleanSeedsError` for unusable paths or config.
+    """
+    started = time.perf_counter()
+    check_paths(options.input, options.output)
+    is_jsonl = options.input.is_file()
+    if is_jsonl:
+        sources: list[Source] = []
+        skipped: list[Skipped] = []
+    else:
+        sources, skipped = discover(options.input, options.config.input)
+    config = prepare(options.config, _decoded_texts(options.input, sources, options.config))
+    stream = jsonl_sources(options.input) if is_jsonl else iter(sources)
+    with staged_output(options.output, overwrite=options.overwrite) as staging:
+        job = Run(options, staging, is_jsonl)
+        job.skipped.extend(skipped)
+        try:
+            for outcome in _outcomes(stream, config, options.workers):
+                job.take(outcome)
+                if progress is not None:
+                    progress(outcome.bytes_in)
+        finally:
+            job.close()
+        summary = job.summary(time.perf_counter() - started)
+        summary_path = staging / RESERVED_DIR / SUMMARY_FILE
+        summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def total_input_bytes(input_path: Path) -> int:
+    """Bytes the progress bar counts to: the JSONL file, or the folder's files."""
+    if input_path.is_file():
+        return input_path.stat().st_size
+    return sum(p.stat().st_size for p in input_path.rglob("*") if p.is_file())
