@@ -2,9 +2,9 @@
 
 __version__ = "0.1.0"
 
-from .config import Config, load_config  # noqa: E402
-from .models import Cleaned, CleanedDocument, Document, Edit  # noqa: E402
-from .pipeline import clean_corpus, clean_text  # noqa: E402
+from .config import Config, load_config
+from .models import Cleaned, CleanedDocument, Document, Edit
+from .pipeline import clean_corpus, clean_text
 
 __all__ = [
     "Cleaned",

@@ -12,7 +12,8 @@ import typer
 from .config import load_config
 from .errors import CleanSeedsError
 from .restore import restore as restore_output
-from .runner import RunOptions, run as run_job, total_input_bytes
+from .runner import RunOptions, total_input_bytes
+from .runner import run as run_job
 
 app = typer.Typer(
     add_completion=False,

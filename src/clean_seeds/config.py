@@ -10,6 +10,8 @@ the pipeline (corpus statistics) and cannot be set from a file.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import json
 import tomllib
 import types
 import typing
@@ -153,3 +155,54 @@ def config_to_dict(config: Any) -> dict[str, Any]:
         else:
             out[f.name] = value
     return out
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """The ``#:`` comment lines above each field of a config dataclass, by field name."""
+    docs: dict[str, str] = {}
+    pending: list[str] = []
+    for line in inspect.getsource(cls).splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#:"):
+            pending.append(stripped[2:].strip())
+        elif ":" in stripped and not stripped.startswith(("#", '"', "class", "@", "def")) and pending:
+            docs[stripped.split(":", 1)[0].strip()] = " ".join(pending)
+            pending = []
+        elif not stripped.startswith("#:"):
+            pending = []
+    return docs
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        if not value:
+            return "[]"
+        return "[\n" + "".join(f"    {_toml_value(item)},\n" for item in value) + "]"
+    if isinstance(value, str):
+        return "'" + value + "'" if "'" not in value and "\n" not in value else json.dumps(value)
+    return repr(value)
+
+
+def render_default_toml() -> str:
+    """``configs/default.toml``: every key with its default and the comment that documents it."""
+    out = [
+        "# clean_seeds default configuration: every key, with its default.",
+        "# Copy this file, change what you need (or delete keys to keep their defaults),",
+        "# and pass it with `clean-seeds run --config FILE`. Unknown keys are errors.",
+        "",
+    ]
+    config = Config()
+    for section in dataclasses.fields(config):
+        value = getattr(config, section.name)
+        out.append(f"[{section.name}]")
+        docs = _field_docs(type(value))
+        for f in dataclasses.fields(value):
+            if f.metadata.get("internal"):
+                continue
+            if f.name in docs:
+                out.append(f"# {docs[f.name]}")
+            out.append(f"{f.name} = {_toml_value(getattr(value, f.name))}")
+        out.append("")
+    return "\n".join(out)

@@ -22,8 +22,8 @@ class Edit:
     ``start``/``end`` are offsets into the text the rule received; ``line`` is the 1-based
     line of ``start`` in that text.  ``step`` numbers the rule applications within a
     document (the log replays step by step).  ``doc``, ``stage``, ``step`` and ``line`` are
-    stamped by the pipeline: rules never see document ids.  ``info`` carries rule-specific details (a flag's reason,
-    a duplicate's similarity and kept twin) and is written to the change log as is.
+    stamped by the pipeline: rules never see document ids.  ``info`` carries rule-specific
+    details (a flag's reason, a duplicate's similarity and kept twin), logged as is.
     """
 
     rule: str

@@ -76,7 +76,9 @@ def _restore_file(output: Path, entry: dict[str, Any], edits: list[Edit], stagin
     target.write_bytes(raw)
 
 
-def _restore_jsonl(path: Path, entries: Iterator[dict[str, Any]], edits: Iterator[Edit], staging: Path) -> int:
+def _restore_jsonl(
+    path: Path, entries: Iterator[dict[str, Any]], edits: Iterator[Edit], staging: Path
+) -> int:
     decoder = json.JSONDecoder()
     count = 0
     lines = []

@@ -142,7 +142,8 @@ class Run:
             self.jsonl_out = (staging / options.input.name).open("wb")
         self.dedup = None
         if options.config.dedup.enabled:
-            
+            from .dedup import Deduplicator
+
             self.dedup = Deduplicator(options.config.dedup)
 
     def close(self) -> None:
@@ -158,7 +159,8 @@ class Run:
             self._skip(outcome)
             return
         document, cleaned = outcome.document, outcome.cleaned
-        assert document is not None and cleaned is not None
+        assert document is not None
+        assert cleaned is not None
         text, edits = cleaned.text, list(cleaned.edits)
         if self.dedup is not None:
             started = time.perf_counter()

@@ -1,0 +1,93 @@
+"""Edits replay forwards and backwards; the change log reads back what was written."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clean_seeds.changelog import edit_from_json, edit_to_json, read_edits, replay, unreplay, write_edits
+from clean_seeds.config import Config
+from clean_seeds.edits import apply_edits, replace_spans, revert_edits, substitute
+from clean_seeds.errors import ChangeLogError
+from clean_seeds.models import Edit
+from clean_seeds.pipeline import run_stages, stamp
+
+from .conftest import seed_texts
+
+
+@given(st.text(), st.lists(st.tuples(st.integers(0, 50), st.integers(0, 5), st.text(max_size=3))))
+def test_replace_spans_replays_and_reverts(text: str, raw_spans: list[tuple[int, int, str]]) -> None:
+    spans, pos = [], 0
+    for offset, length, after in raw_spans:
+        start = min(pos + offset, len(text))
+        end = min(start + length, len(text))
+        spans.append((start, end, after))
+        pos = end
+    result = replace_spans(text, "rule", spans)
+    assert apply_edits(text, result.edits) == result.text
+    assert revert_edits(result.text, result.edits) == text
+
+
+def test_substitute_records_only_real_changes() -> None:
+    result = substitute(re.compile(r"a+"), lambda m: "a", "aa b a aaa", "squeeze")
+    assert result.text == "a b a a"
+    assert [(e.start, e.end, e.before) for e in result.edits] == [(0, 2, "aa"), (7, 10, "aaa")]
+
+
+def test_overlapping_spans_are_a_bug() -> None:
+    with pytest.raises(ValueError, match="overlaps"):
+        replace_spans("abcdef", "rule", [(0, 3, "x"), (2, 4, "y")])
+
+
+def test_stamp_counts_lines() -> None:
+    text = "a\nb\nc"
+    edits = [Edit("r", 0, 1, "a", "A"), Edit("r", 4, 5, "c", "C")]
+    assert [e.line for e in stamp(edits, text, stage="s", step=2)] == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        Edit("strip_html_tags", 3, 9, "</div>", "", line=2, step=4, stage="markup", doc="a/b.txt"),
+        Edit("near_duplicate", 0, 5, "重复段落\n", "", stage="dedup", doc="x", info={"similarity": 0.9}),
+        Edit("replace_undecodable", 0, 1, "\udcff", "\ufffd", stage="unicode", doc="bad"),
+    ],
+)
+def test_edit_json_round_trip(edit: Edit) -> None:
+    line = edit_to_json(edit)
+    line.encode("utf-8")
+    assert edit_from_json(line) == edit
+
+
+def test_log_file_round_trip_and_corrupt_log(tmp_path: Path) -> None:
+    edits = [Edit("r", 0, 1, "a", "b", doc="d", step=1), Edit("r", 2, 3, "c", "", doc="d", step=1)]
+    path = tmp_path / "changes.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        write_edits(stream, edits)
+    assert list(read_edits(path)) == edits
+    path.write_text(path.read_text() + "{not json\n")
+    with pytest.raises(ChangeLogError, match=r"changes.jsonl:3: not a change-log entry"):
+        list(read_edits(path))
+    with pytest.raises(ChangeLogError, match="not found"):
+        list(read_edits(tmp_path / "missing.jsonl"))
+
+
+@pytest.mark.parametrize("name", sorted(seed_texts()))
+def test_every_stage_replays_and_reverts_on_the_seeds(name: str) -> None:
+    text = seed_texts()[name]
+    result = run_stages(text, Config())
+    assert replay(text, list(result.edits)) == result.text
+    assert unreplay(result.text, list(result.edits)) == text
+    second = run_stages(result.text, Config())
+    assert second.text == result.text
+    assert [e for e in second.edits if e.kind == "edit"] == []
+
+
+def test_write_edits_counts() -> None:
+    stream = io.StringIO()
+    assert write_edits(stream, [Edit("r", 0, 0, "", "x", doc="d")]) == 1

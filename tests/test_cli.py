@@ -1,0 +1,284 @@
+"""The CLI end to end, as a user runs it: outputs, change log, restore, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clean_seeds.changelog import edits_by_doc, read_edits, replay
+from clean_seeds.cli import EXIT_SKIPPED, app
+from clean_seeds.io import RESERVED_DIR
+
+from .conftest import ROOT, write_jsonl
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with the run summary's timings removed."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "summary.json":
+                summary = json.loads(data)
+                summary.pop("timings")
+                summary.pop("output")
+                summary.pop("input")
+                data = json.dumps(summary, sort_keys=True).encode()
+            files[path.relative_to(folder).as_posix()] = data
+    return files
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in tree(folder).items()}
+
+
+def test_run_on_seeds_mirrors_input_and_logs_every_edit(seeds_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = invoke("run", seeds_dir, out, "--quiet")
+    assert code == 0, output
+    names = sorted(p.name for p in seeds_dir.glob("*.txt"))
+    assert sorted(p.name for p in out.glob("*.txt")) == names
+    summary = json.loads((out / RESERVED_DIR / "summary.json").read_text())
+    assert summary["documents"] == 5
+    assert summary["skipped"] == []
+    assert summary["bytes_in"] == sum(p.stat().st_size for p in seeds_dir.glob("*.txt"))
+    assert summary["encodings"] == {"utf-8": 5}
+    # The log is complete: replaying each document's edits on its input gives its output.
+    logged = dict(edits_by_doc(read_edits(out / RESERVED_DIR / "changes.jsonl")))
+    for name in names:
+        original = (seeds_dir / name).read_text(encoding="utf-8")
+        assert replay(original, logged.get(name, [])) == (out / name).read_text(encoding="utf-8")
+
+
+def test_two_runs_are_byte_identical_and_input_untouched(seeds_dir: Path, tmp_path: Path) -> None:
+    before = digest(seeds_dir)
+    assert invoke("run", seeds_dir, tmp_path / "a", "-q")[0] == 0
+    assert invoke("run", seeds_dir, tmp_path / "b", "-q", "--workers", "2")[0] == 0
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert digest(seeds_dir) == before
+
+
+def test_running_on_its_own_output_changes_nothing(seeds_dir: Path, tmp_path: Path) -> None:
+    assert invoke("run", seeds_dir, tmp_path / "once", "-q")[0] == 0
+    assert invoke("run", tmp_path / "once", tmp_path / "twice", "-q")[0] == 0
+    summary = json.loads((tmp_path / "twice" / RESERVED_DIR / "summary.json").read_text())
+    assert summary["edits"] == {}
+    for path in (tmp_path / "once").glob("*.txt"):
+        assert (tmp_path / "twice" / path.name).read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("fixture", ["seeds_dir", "hostile_dir"])
+def test_restore_rebuilds_every_input_byte_for_byte(
+    fixture: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    source: Path = request.getfixturevalue(fixture)
+    code, output = invoke("run", source, tmp_path / "out", "-q")
+    assert code == 0, output
+    code, output = invoke("restore", tmp_path / "out", tmp_path / "restored")
+    assert code == 0, output
+    assert digest(tmp_path / "restored") == digest(source)
+
+
+def test_hostile_inputs_are_decoded_and_recorded(hostile_dir: Path, tmp_path: Path) -> None:
+    assert invoke("run", hostile_dir, tmp_path / "out", "-q")[0] == 0
+    summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text())
+    manifest = [json.loads(line) for line in (tmp_path / "out" / RESERVED_DIR / "documents.jsonl").open()]
+    encodings = {entry["id"]: entry["encoding"] for entry in manifest}
+    assert encodings["gb18030.txt"] in {"gb18030", "gbk"}
+    assert encodings["big5.txt"] == "big5"
+    assert encodings["utf16.txt"].startswith("utf-16")
+    assert summary["documents"] == len(manifest)
+    for path in (tmp_path / "out").rglob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert "\r" not in text
+        assert "\ufeff" not in text
+        assert "\u200b" not in text
+    assert "国内生产总值" in (tmp_path / "out" / "gb18030.txt").read_text(encoding="utf-8")
+    assert "繁體中文" in (tmp_path / "out" / "big5.txt").read_text(encoding="utf-8")
+
+
+def test_dry_run_writes_log_and_summary_but_no_corpus(seeds_dir: Path, tmp_path: Path) -> None:
+    assert invoke("run", seeds_dir, tmp_path / "out", "--dry-run", "-q")[0] == 0
+    assert not list((tmp_path / "out").glob("*.txt"))
+    assert (tmp_path / "out" / RESERVED_DIR / "changes.jsonl").exists()
+    assert json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text())["dry_run"] is True
+    code, output = invoke("restore", tmp_path / "out", tmp_path / "restored")
+    assert code == 1
+    assert "dry-run" in output
+
+
+def test_jsonl_records_keep_order_fields_and_restore(tmp_path: Path) -> None:
+    source = write_jsonl(
+        tmp_path / "corpus.jsonl",
+        [
+            {"id": "a", "text": "第一段,内容\u200b。", "url": "http://x/1", "n": [1, 2]},
+            '{"text":"\\u4e2d\\u6587\\u5185\\u5bb9", "id": 7}',
+            "this line is not json",
+            {"id": "b", "body": "no text field"},
+            {"text": "没有id的记录。", "meta": {"k": "v"}},
+        ],
+    )
+    code, output = invoke("run", source, tmp_path / "out", "-q")
+    assert code == EXIT_SKIPPED, output
+    assert "corpus.jsonl:3" in output
+    assert "corpus.jsonl:4" in output
+    lines = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5
+    first = json.loads(lines[0])
+    assert first["url"] == "http://x/1"
+    assert first["n"] == [1, 2]
+    assert "\u200b" not in first["text"]
+    assert lines[2] == "this line is not json"
+    assert json.loads(lines[4])["meta"] == {"k": "v"}
+    assert invoke("restore", tmp_path / "out", tmp_path / "restored")[0] == 0
+    assert (tmp_path / "restored" / "corpus.jsonl").read_bytes() == source.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 40, "binary"),
+        (
+            "undecodable.txt",
+            bytes([0x81, 0xFF, 0xC0, 0xFE]) * 300,
+            "undecodable",
+        ),
+        ("image.png", b"\x89PNG\r\n\x1a\n", "not_text_file"),
+    ],
+)
+def test_bad_files_are_skipped_with_a_message_naming_them(
+    name: str, data: bytes, reason: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "good.txt").write_text("正常的内容。\n", encoding="utf-8")
+    (source / name).write_bytes(data)
+    code, output = invoke("run", source, tmp_path / "out", "-q")
+    assert code == EXIT_SKIPPED
+    assert f"skipped: {name}" in output
+    assert "Traceback" not in output
+    summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text())
+    assert [(s["id"], s["reason"]) for s in summary["skipped"]] == [(name, reason)]
+    assert (tmp_path / "out" / "good.txt").exists()
+
+
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads files whatever their permissions")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "locked.txt").write_text("x")
+    (source / "locked.txt").chmod(0)
+    code, output = invoke("run", source, tmp_path / "out", "-q")
+    assert code == EXIT_SKIPPED
+    assert "locked.txt: cannot read" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "{tmp}/missing", "{tmp}/out"], "does not exist"),
+        (["run", "{tmp}/in", "{tmp}/in"], "must not be the input"),
+        (["run", "{tmp}/in", "{tmp}/in/out"], "must not be the input or inside it"),
+        (["run", "{tmp}/in/sub", "{tmp}/in"], "must not contain the input"),
+        (["run", "{tmp}/in", "{tmp}/exists"], "use --overwrite"),
+        (["run", "{tmp}/in", "{tmp}/out", "--config", "{tmp}/bad.toml"], "unknown key 'markup.nope'"),
+        (["run", "{tmp}/in", "{tmp}/out", "--config", "{tmp}/type.toml"], "'markup.enabled' must be bool"),
+        (["run", "{tmp}/in", "{tmp}/out", "--config", "{tmp}/broken.toml"], "not valid TOML"),
+        (["run", "{tmp}/in", "{tmp}/out", "--config", "{tmp}/none.toml"], "config file not found"),
+        (["restore", "{tmp}/in", "{tmp}/restored"], "run summary not found"),
+    ],
+)
+def test_bad_invocations_get_one_line_and_exit_1(args: list[str], message: str, tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("内容。\n", encoding="utf-8")
+    (tmp_path / "exists").mkdir()
+    (tmp_path / "exists" / "keep.txt").write_text("keep")
+    (tmp_path / "bad.toml").write_text("[markup]\nnope = 1\n")
+    (tmp_path / "type.toml").write_text('[markup]\nenabled = "yes"\n')
+    (tmp_path / "broken.toml").write_text("[markup\n")
+    code, output = invoke(*[a.format(tmp=tmp_path) for a in args])
+    assert code == 1
+    assert message in output
+    assert output.count("\n") == 1, output
+    assert (tmp_path / "exists" / "keep.txt").read_text() == "keep"
+
+
+def test_overwrite_replaces_existing_output(seeds_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    assert invoke("run", seeds_dir, out, "-q", "--overwrite")[0] == 0
+    assert not (out / "stale.txt").exists()
+    assert len(list(out.glob("*.txt"))) == 5
+
+
+def test_interrupted_run_leaves_nothing_half_written(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clean_seeds import runner as runner_module
+
+    calls = []
+
+    def explode(*args: object) -> None:
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+
+    original_take = runner_module.Run.take
+
+    def take(self: runner_module.Run, outcome: runner_module.Outcome) -> None:
+        explode(outcome)
+        original_take(self, outcome)
+
+    monkeypatch.setattr(runner_module.Run, "take", take)
+    code, output = invoke("run", seeds_dir, tmp_path / "out", "-q", "--workers", "1")
+    assert code == 130
+    assert "interrupted" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seeds"]
+
+
+def test_large_single_line_file(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    line = "青岛市全面推进城市更新和城市建设,取得新成效" * (50 * 1024 * 1024 // 66)
+    (source / "big.txt").write_text(line, encoding="utf-8")
+    code, output = invoke("run", source, tmp_path / "out", "-q", "--no-dedup")
+    assert code == 0, output
+    assert (tmp_path / "out" / "big.txt").stat().st_size > 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["restore"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    code, output = invoke(*command, "--help")
+    assert code == 0
+    assert "Usage" in output
+
+
+def test_console_script_runs_as_a_user_would(seeds_dir: Path, tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "clean-seeds"
+    result = subprocess.run(
+        [str(script), "run", str(seeds_dir), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "documents cleaned" in result.stdout
+    assert result.stderr == ""  # no progress bar when not on a terminal
