@@ -1,8 +1,93 @@
-"""Bytes to text: find the encoding a file was written in (placeholder, being written)."""
+"""Bytes to text: find the encoding a file was written in, and tell text files from binary ones.
+
+:func:`decode_bytes` returns the text together with the codec that encodes it back to the
+same bytes (``text.encode(encoding, "surrogateescape") == raw``), so ``restore`` can write the
+original file again.  A BOM stays in the text as U+FEFF; the unicode stage removes it as a
+logged edit.  UTF-8 costs one strict decode; everything else is the slow path, where the
+candidate codecs are ranked by :func:`plausibility`, the share of non-ASCII characters that are
+common Chinese characters or punctuation.
+"""
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
+
+import charset_normalizer
+
+
+def _decode_rows(codec: str, leads: range, trails: tuple[range, ...]) -> str:
+    """Every character a double-byte codec assigns to the given lead and trail bytes."""
+    pairs = bytearray()
+    for lead in leads:
+        for trail_range in trails:
+            for trail in trail_range:
+                pairs += bytes((lead, trail))
+    return pairs.decode(codec, "ignore")
+
+
+def char_class(chars: str) -> str:
+    """A regex character class body (no brackets) matching exactly ``chars``, as ranges."""
+    codes = sorted({ord(ch) for ch in chars})
+    parts = []
+    start = prev = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == prev + 1:
+            prev = code
+            continue
+        first, last = re.escape(chr(start)), re.escape(chr(prev))
+        parts.append(first if start == prev else f"{first}-{last}")
+        start = prev = code
+    return "".join(parts)
+
+
+_GB_TRAIL = (range(0xA1, 0xFF),)
+_BIG5_TRAIL = (range(0x40, 0x7F), range(0xA1, 0xFF))
+#: Common hanzi: GB2312 level 1 (leads 0xB0-0xD7, the 3755 most frequent simplified hanzi) and
+#: Big5 level 1 (0xA440-0xC67E, the 5401 frequent traditional ones).  Real Chinese prose is
+#: ~99.9% these; mojibake made from UTF-8 or GBK bytes is mostly rarer characters.
+COMMON_HANZI = _decode_rows("gb2312", range(0xB0, 0xD8), _GB_TRAIL) + _decode_rows(
+    "big5", range(0xA4, 0xC7), _BIG5_TRAIL
+)
+#: Common CJK punctuation and full-width forms: GB2312 rows 0xA1 and 0xA3, Big5 row 0xA1.
+#: Latin-1 characters (·, ×, °) are left out so that Latin-1 mojibake never looks plausible.
+COMMON_PUNCTUATION = "".join(
+    ch
+    for ch in _decode_rows("gb2312", range(0xA1, 0xA4, 2), _GB_TRAIL)
+    + _decode_rows("big5", range(0xA1, 0xA2), _BIG5_TRAIL)
+    if ord(ch) > 0xFF
+)
+#: runs of common Chinese characters, counted by :func:`plausibility`
+COMMON_RUN = re.compile(f"[{char_class(COMMON_HANZI + COMMON_PUNCTUATION)}]+")
+#: runs of lone surrogates U+DC80-U+DCFF: bytes that ``surrogateescape`` could not decode
+UNDECODABLE_RUN = re.compile("[\udc80-\udcff]+")
+#: up to three undecodable bytes at the end: a character cut off by sampling
+TRUNCATED_TAIL = re.compile("[\udc80-\udcff]{1,3}\\Z")
+#: control bytes that do not occur in text files (all of C0 but tab, LF, VT, FF, CR and ESC)
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+#: leading bytes of common binary formats: PDF, PNG, GIF, JPEG, ZIP/docx, gzip, ELF, OLE (doc/xls)
+BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
+BINARY_MAGIC_OLE = b"\xd0\xcf\x11\xe0"
+
+#: the double-byte Chinese codecs tried on bytes that are not UTF-8, in order of preference
+CJK_CODECS = ("gb18030", "big5", "big5hkscs")
+#: single-byte codecs that charset-normalizer confuses for Western text; cp1252 is used instead
+WESTERN_CODECS = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "iso8859_1", "iso8859_2", "iso8859_15", "mac_roman"}
+)
+#: a CJK decode must reach this plausibility to be chosen over charset-normalizer's guess
+MIN_CJK_PLAUSIBILITY = 0.8
+#: undecodable bytes tolerated per decoded non-ASCII character (UTF-8) or character (CJK codecs)
+MAX_DAMAGE = 0.01
+#: valid multi-byte characters from which one bad byte still means damaged UTF-8
+MIN_DAMAGED_UTF8 = 20
+#: bytes with at most this share above 0x7F that decode as cp1252 are read as cp1252 at last
+MAX_CP1252_SHARE = 0.3
+#: how much of a file the slow path scores and shows charset-normalizer
+SAMPLE_BYTES = 256 * 1024
+#: share of control bytes (in the sample) above which a file counts as binary
+MAX_CONTROL_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -14,20 +99,164 @@ class Decoded:
     undecodable: int = 0
 
 
+def plausibility(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are common Chinese characters or punctuation.
+
+    1.0 for pure ASCII.  Real Chinese scores ~1.0; mojibake scores far lower.
+
+    >>> plausibility("中文，我们的")
+    1.0
+    >>> mojibake = "测试文件".encode("utf-8").decode("gb18030")
+    >>> mojibake, plausibility(mojibake) < 0.5, plausibility("ÖÐÎÄ")
+    ('娴嬭瘯鏂囦欢', True, 0.0)
+    """
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if not non_ascii:
+        return 1.0
+    return sum(map(len, COMMON_RUN.findall(text))) / non_ascii
+
+
+def count_undecodable(text: str) -> int:
+    """How many bytes ``surrogateescape`` smuggled into ``text`` as U+DC80-U+DCFF."""
+    return sum(map(len, UNDECODABLE_RUN.findall(text)))
+
+
 def decode_bytes(raw: bytes) -> Decoded:
     """Decode ``raw`` so that ``text.encode(encoding, "surrogateescape") == raw``.
 
-    A BOM stays in the text (as U+FEFF) so that the unicode stage removes it as a logged edit.
+    UTF-8 (with or without BOM) and UTF-16 (with BOM, or ASCII-heavy without) are recognised
+    directly; other bytes are decoded as GB18030 or Big5 when the result reads as Chinese, else
+    with charset-normalizer's guess, else as UTF-8 with the undecodable bytes kept as lone
+    surrogates (counted in ``undecodable``; the caller decides whether the file is worth cleaning).
+
+    >>> decode_bytes("中文".encode("gbk")).encoding
+    'gb18030'
+    >>> decode_bytes(b"\\xef\\xbb\\xbfok")
+    Decoded(text='\\ufeffok', encoding='utf-8', undecodable=0)
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
-        return Decoded(raw.decode(codec, "surrogatepass"), codec)
-    for codec in ("utf-8", "gb18030", "big5"):
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if b"\x00" in raw:  # ASCII-heavy UTF-16 without BOM is valid UTF-8 too
+            return _decode_utf16(raw) or Decoded(text, "utf-8")
+        return Decoded(text, "utf-8")
+    utf16 = _decode_utf16(raw)
+    if utf16 is not None:
+        return utf16
+    if _is_damaged_utf8(raw):
+        return _decode_escaped(raw, "utf-8")
+    best = _best_cjk(raw)
+    if best is not None:
+        return best
+    guess = _guess_codec(raw)
+    if guess is not None:
+        guessed = _decode_escaped(raw, guess)
+        if guessed.text.encode(guess, "surrogateescape") == raw and guessed.undecodable <= len(raw) // 100:
+            return guessed
+    if len(raw) - len(raw.decode("ascii", "ignore")) <= MAX_CP1252_SHARE * len(raw):
         try:
-            text = raw.decode(codec)
+            return Decoded(raw.decode("cp1252"), "cp1252")
         except UnicodeDecodeError:
+            pass
+    return _decode_escaped(raw, "utf-8")
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes that are not a text file: known binary headers, NUL bytes (outside
+    UTF-16), or many control bytes.
+
+    >>> looks_binary(b"%PDF-1.7 ..."), looks_binary("中文".encode("utf-16")), looks_binary(b"a\\x00b")
+    (True, False, True)
+    """
+    if raw.startswith(BINARY_MAGIC) or raw.startswith(BINARY_MAGIC_OLE):
+        return True
+    sample = raw[:SAMPLE_BYTES]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(sample):
+        return _decode_utf16(raw) is None
+    if b"\x00" in sample:
+        return True
+    return len(CONTROL_BYTES.findall(sample)) > MAX_CONTROL_SHARE * len(sample)
+
+
+def _decode_escaped(raw: bytes, codec: str) -> Decoded:
+    """Decode with ``surrogateescape``, counting the bytes that did not decode."""
+    text = raw.decode(codec, "surrogateescape")
+    return Decoded(text, codec, count_undecodable(text))
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes sit at odd/even offsets only (ASCII-heavy UTF-16)."""
+    head = sample[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.4 * len(head) / 2 and even == 0:
+        return "utf-16-le"
+    if even > 0.4 * len(head) / 2 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(raw: bytes) -> Decoded | None:
+    """UTF-16 by BOM (kept as U+FEFF) or by the NUL pattern; None unless it decodes strictly."""
+    if raw.startswith(codecs.BOM_UTF16_LE):
+        codec: str | None = "utf-16-le"
+    elif raw.startswith(codecs.BOM_UTF16_BE):
+        codec = "utf-16-be"
+    else:
+        codec = _utf16_without_bom(raw[:SAMPLE_BYTES])
+    if codec is None:
+        return None
+    try:
+        return Decoded(raw.decode(codec), codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_sample(raw: bytes, codec: str) -> Decoded:
+    """Decode the first :data:`SAMPLE_BYTES` of ``raw``, not counting a character cut at the end."""
+    if len(raw) <= SAMPLE_BYTES:
+        return _decode_escaped(raw, codec)
+    text = raw[:SAMPLE_BYTES].decode(codec, "surrogateescape")
+    tail = TRUNCATED_TAIL.search(text)
+    cut = len(tail.group()) if tail else 0
+    return Decoded(text[: len(text) - cut], codec, count_undecodable(text) - cut)
+
+
+def _is_damaged_utf8(raw: bytes) -> bool:
+    """UTF-8 with a few bad bytes: many valid multi-byte characters, few undecodable bytes."""
+    decoded = _decode_sample(raw, "utf-8")
+    valid = len(decoded.text) - len(decoded.text.encode("ascii", "ignore")) - decoded.undecodable
+    return decoded.undecodable <= max(MAX_DAMAGE * valid, 1 if valid >= MIN_DAMAGED_UTF8 else 0)
+
+
+def _best_cjk(raw: bytes) -> Decoded | None:
+    """The most plausible CJK decode that reads as Chinese and restores ``raw``, or None.
+
+    A few undecodable bytes (a truncated last character) are tolerated.
+    """
+    best: tuple[float, int, Decoded] | None = None
+    for codec in CJK_CODECS:
+        sample = _decode_sample(raw, codec)
+        score = plausibility(sample.text)
+        if score < MIN_CJK_PLAUSIBILITY or sample.undecodable > max(1, MAX_DAMAGE * len(sample.text)):
             continue
-        if text.encode(codec) == raw:
-            return Decoded(text, codec)
-    text = raw.decode("utf-8", "surrogateescape")
-    return Decoded(text, "utf-8", sum(1 for ch in text if "\udc80" <= ch <= "\udcff"))
+        if best is not None and (score, -sample.undecodable) <= best[:2]:
+            continue
+        decoded = _decode_escaped(raw, codec)
+        if decoded.text.encode(codec, "surrogateescape") == raw:  # duplicate mappings cannot restore
+            best = (score, -sample.undecodable, decoded)
+    return None if best is None else best[2]
+
+
+def _guess_codec(raw: bytes) -> str | None:
+    """charset-normalizer's codec for ``raw`` (cp1252 for any Western single-byte guess)."""
+    match = charset_normalizer.from_bytes(raw[:SAMPLE_BYTES]).best()
+    if match is None:
+        return None
+    codec = codecs.lookup(match.encoding).name.replace("-", "_")
+    if codec.startswith(("utf_16", "utf_32")):  # UTF-16 without NUL pattern: a guess on noise
+        return None
+    if codec in WESTERN_CODECS:
+        codec = "cp1252"
+    return codec

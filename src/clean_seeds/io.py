@@ -8,6 +8,7 @@ original line can be rebuilt exactly.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -105,7 +106,7 @@ def decode_document(doc_id: str, raw: bytes, cfg: InputConfig) -> Document | Ski
             "undecodable",
             f"{doc_id}: {decoded.undecodable} of {len(raw)} bytes are not valid in any known encoding",
         )
-    return Document(doc_id, decoded.text, decoded.encoding, {"bytes": len(raw)})
+    return Document(doc_id, decoded.text, decoded.encoding, {"sha256": hashlib.sha256(raw).hexdigest()})
 
 
 def jsonl_sources(path: Path) -> Iterator[Source]:

@@ -7,7 +7,6 @@ a staging folder that replaces OUTPUT only when the whole run succeeded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -180,9 +179,7 @@ class Run:
             entry["newline"] = bool(outcome.source.line and outcome.source.line.endswith(b"\n"))
             self._write_line(line, entry["newline"])
         else:
-            assert outcome.source.path is not None
-            raw = outcome.source.path.read_bytes()
-            entry.update(path=document.id, sha256=hashlib.sha256(raw).hexdigest())
+            entry.update(path=document.id, sha256=document.meta["sha256"])
             if not self.options.dry_run:
                 self.bytes_out += write_text(self.staging / document.id, text)
         self.manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")

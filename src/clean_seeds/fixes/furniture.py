@@ -1,12 +1,103 @@
-"""Stage `furniture`: (being written)."""
+"""Stage `furniture`: page furniture that is not part of the text.
+
+Newspaper and report pages carry lines that belong to the page, not to the article: app
+banners (``客户端:青岛观``), editor credits (``主编 赵波 美编 李飞``), continuation markers
+(``（下转封二）``), page numbers (``— 12 —``), running heads (``青岛日报 聚焦``) and photo
+captions (``■…施工。``) standing in the running text.  Rules here remove such lines by
+pattern, find running headers/footers by repetition, and set captions off as paragraphs.
+
+Running heads: a paper name (``…日报``, ``…晚报``) followed on the same line only by a short
+section name, a date, a weekday or a page number (``青岛日报 聚焦``, ``## 青岛日报 聚焦``,
+``青岛日报 2023年1月5日 星期四 第3版``) is taken to be page furniture and removed; the same
+words without the space (``青岛日报评论员``) or inside a sentence stay.
+
+Bylines and datelines (``□青岛日报/观海新闻记者 王凯``, ``本报讯``, ``新华社北京1月5日电``) are
+never furniture; neither are body lines that repeat (the dedup stage owns those).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
+from ..edits import replace_spans
 from ..models import Cleaned
 
 STAGE = "furniture"
+
+# --- Default patterns (regex strings; a config may replace them) --------------------------
+# Each furniture pattern must match a whole line (leading ``#`` heading marks and spaces aside).
+
+# App and social-media banners of a paper: ``客户端:青岛观 客户端:观海新闻``.
+_APP = r"(?:客户端|官方微信|微信公众号|公众号|官方微博|视频号|抖音号|APP|App)"
+BANNER = rf"(?:{_APP}[ \t]*[:：][ \t]*[^\s:：，。；！？,;!?]{{1,20}}[ \t\u3000]*)+"
+
+# Editor credits, two or more role-name pairs: ``主编 赵波 美编 李飞 审读 姜胜保 排版 韩婷``.
+# A role must be followed by a space or colon, so running words (``设计创新``) never match.
+_ROLE = (
+    r"(?:执行主编|副主编|主编|总编辑|总编|责任编辑|本版编辑|本版责编|责编|图片编辑|美术编辑|编辑"
+    r"|美编|审读|审校|校对|校审|排版|组版|版式|摄影|视觉|设计|制图|统筹|策划|监制)"
+)
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_PAIR = rf"{_ROLE}(?:[ \t\u3000]*[:：][ \t\u3000]*|[ \t\u3000]+){_NAME}(?:[、，,][ \t]*{_NAME})*"
+CREDITS = rf"{_PAIR}(?:[ \t\u3000]+{_PAIR})+"
+
+# Page numbers: ``第3版``, ``A3版``, ``— 12 —``, ``- 12 -``, ``Page 3``, ``Page 3 of 12``.
+PAGE_NUMBER = (
+    r"第[ \t]*[0-9０-９一二三四五六七八九十百]{1,4}[ \t]*版"
+    r"|[A-Z][ \t]?[0-9]{1,2}[ \t]*版"
+    r"|[—–\-－─]{1,2}[ \t]*[0-9０-９]{1,4}[ \t]*[—–\-－─]{1,2}"
+    r"|(?i:page)[ \t]+[0-9]{1,4}(?:[ \t]+(?i:of)[ \t]+[0-9]{1,4})?"
+)
+
+# Running heads: a paper name, then only section / date / weekday / page tokens.
+_PAPER = r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|晨报|时报|商报|周报|导报|都市报|青年报|法制报)"
+_HEAD_TOKEN = (
+    r"(?:[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|星期[一二三四五六日天]|第?[A-Z]?[0-9]{1,3}版"
+    r"|[\u4e00-\u9fff]{2,6})"
+)
+RUNNING_HEAD = rf"{_PAPER}(?:[ \t\u3000]*[|｜]?[ \t\u3000]+{_HEAD_TOKEN}){{1,4}}"
+
+# Continuation ("jump") markers: ``（下转封二）``, ``(上接第一版)``, ``转第5版``, ``（紧接第一版）``,
+# ``(Continued on page 3)``.  Bracketed ones are removed wherever they stand; bare ones only
+# at the end of a line or alone on it.
+_PAGE_REF = (
+    r"(?:第?[ \t]*[0-9０-９一二三四五六七八九十百]{1,3}[ \t]*[版页面]"
+    r"|[A-Z][0-9]{1,2}[ \t]*版?|封[一二三四底])"
+)
+_JUMP_CJK = rf"(?:紧接|上接|下转|转至|转|接)[ \t]*{_PAGE_REF}"
+_JUMP_EN = r"(?i:(?:continued|cont[’']?d\.?)[ \t]+(?:on|from)[ \t]+(?:page|p\.)[ \t]*[A-Z]?[0-9]{1,3})"
+JUMP = rf"(?:{_JUMP_CJK}|{_JUMP_EN})"
+# A cheap pre-check for the default jump patterns: a jump word before a page reference.
+JUMP_HINT = re.compile(r"[转接续][ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|[Cc]ont")
+
+OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
+
+# Lines that look like furniture by shape but are bylines or datelines, which stay.
+KEEP_LINE = re.compile(r"记者|通讯员|本报讯|^[□■]|电$|新华社|[文图][/／:：]")
+
+# CJK clause punctuation, or ASCII , ; between CJK: the line is (part of) a sentence.
+SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[\u4e00-\u9fff][,;]|[,;][\u4e00-\u9fff]")
+
+# List markers that open headings (``一、``, ``(一)``, ``1.``, ``第一章``): headings recur
+# across reports of one kind and are body text.
+LIST_MARKER = re.compile(
+    r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、]|第.{1,3}[章节条部分]"
+)
+
+# Every decimal digit maps to "0", so page headers with changing numbers share a key.
+DIGITS_TO_ZERO = str.maketrans(dict.fromkeys([*"0123456789", *"０１２３４５６７８９"], "0"))
+
+# The end of a caption: its first sentence-final mark.
+CAPTION_END = re.compile(r"[。！？!?]")
+
+# Text after a caption marker that is a byline or photo credit, not a caption.
+CAPTION_BYLINE = re.compile(r"[ \t]*(?:本报|记者|通讯员|特约|[文图][ \t]*[/／:：])")
 
 
 @dataclass(frozen=True)
@@ -15,7 +106,352 @@ class FurnitureConfig:
 
     #: run this stage at all
     enabled: bool = True
+    #: remove whole lines that match a furniture or jump pattern
+    remove_furniture_lines: bool = True
+    #: remove continuation markers that stand inside a body line
+    remove_jump_markers: bool = True
+    #: remove short lines that recur like running headers/footers (in a document or a corpus)
+    remove_recurring_lines: bool = True
+    #: drop photo captions entirely (opt-in; runs before ``separate_captions``)
+    drop_captions: bool = False
+    #: set photo captions off as their own paragraph, marker removed
+    separate_captions: bool = True
+    #: regexes, each matching a whole furniture line (banners, credits, page numbers, running heads)
+    furniture_patterns: tuple[str, ...] = (BANNER, CREDITS, PAGE_NUMBER, RUNNING_HEAD)
+    #: regexes of continuation markers; bracketed forms are also removed inside lines
+    jump_patterns: tuple[str, ...] = (JUMP,)
+    #: characters that open a photo caption
+    caption_markers: str = "■"
+    #: a caption longer than this many characters is left in place
+    caption_max_chars: int = 120
+    #: lines longer than this (stripped) are never recurring furniture
+    recurring_max_chars: int = 40
+    #: a line must recur this many times in one document to be a running header/footer
+    min_repeats: int = 3
+    #: identical repeats without changing digits must be at least this many characters apart
+    min_page_chars: int = 400
+    #: a line must recur in this many documents to be corpus-wide furniture
+    min_documents: int = 5
+    #: and in this share of all documents (titles shared by fewer documents stay)
+    min_document_share: float = 0.5
+    #: lines counted as a document's top or bottom for corpus statistics
+    edge_lines: int = 5
+    #: at most this many distinct lines are tracked by the collector (rare ones are pruned)
+    max_tracked_lines: int = 200_000
+    #: normalized keys of lines that recur across documents (filled by the collector)
+    recurring_lines: frozenset[str] = field(default=frozenset(), metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        for name in ("furniture_patterns", "jump_patterns"):
+            for pattern in getattr(self, name):
+                try:
+                    re.compile(pattern)
+                except re.error as err:
+                    raise ValueError(f"furniture.{name}: invalid regex {pattern!r} ({err})") from None
+        if self.min_repeats < 2:
+            raise ValueError(f"furniture.min_repeats must be >= 2, got {self.min_repeats}")
 
 
-RULES: tuple = ()
-_ = Cleaned
+class _Patterns(NamedTuple):
+    line: re.Pattern[str]
+    inline_jump: re.Pattern[str]
+    short_line: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(furniture: tuple[str, ...], jumps: tuple[str, ...], max_chars: int) -> _Patterns:
+    """The stage's patterns for one config, compiled once."""
+    jump = "|".join(f"(?:{p})" for p in jumps) or "(?!)"
+    bracketed = rf"{OPEN}[ \t]*(?:{jump})[ \t]*{CLOSE}"
+    alternatives = "|".join([*(f"(?:{p})" for p in furniture), jump, bracketed])
+    return _Patterns(
+        # a whole furniture line with its newline; optional markdown heading marks
+        line=re.compile(rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:{alternatives})[ \t\u3000]*(?:\n|\Z)", re.M),
+        # a bracketed marker anywhere, or a bare one ending a sentence that ends a line
+        inline_jump=re.compile(rf"{bracketed}|(?<=[。！？!?.”])(?:{jump})(?=[ \t]*$)", re.M),
+        # a short line: leading spaces / heading marks, content, trailing spaces, newline
+        short_line=re.compile(
+            rf"^[ \t\u3000#]*([^\s#][^\n]{{0,{max_chars - 1}}}?)[ \t\u3000]*(?:\n|\Z)", re.M
+        ),
+    )
+
+
+def _patterns(cfg: FurnitureConfig) -> _Patterns:
+    return _compile(cfg.furniture_patterns, cfg.jump_patterns, cfg.recurring_max_chars)
+
+
+def remove_furniture_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
+    """Remove whole lines that are only furniture: banners, credits, page numbers, jump markers.
+
+    >>> remove_furniture_lines("客户端:青岛观\\n正文。\\n（下转封二）\\n", FurnitureConfig()).text
+    '正文。\\n'
+    """
+    spans = [(m.start(), m.end(), "") for m in _patterns(cfg).line.finditer(text)]
+    return replace_spans(text, "remove_furniture_lines", spans)
+
+
+def remove_jump_markers(text: str, cfg: FurnitureConfig) -> Cleaned:
+    """Remove a continuation marker that stands inside a body line.
+
+    >>> remove_jump_markers("全力冲刺。（下转第2版）\\n下一段", FurnitureConfig()).text
+    '全力冲刺。\\n下一段'
+    """
+    if cfg.jump_patterns == (JUMP,) and not JUMP_HINT.search(text):
+        return Cleaned(text)
+    spans = []
+    for m in _patterns(cfg).inline_jump.finditer(text):
+        start = m.start()
+        while start > 0 and text[start - 1] in " \t\u3000":  # the spaces that set it off
+            start -= 1
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : len(text) if line_end < 0 else line_end]
+        alone = (start == 0 or text[start - 1] == "\n") and not rest.strip()
+        if not alone:  # a marker alone on its line goes with the line (remove_furniture_lines)
+            spans.append((start, m.end(), ""))
+    return replace_spans(text, "remove_jump_markers", spans)
+
+
+class _Line(NamedTuple):
+    start: int  # offset of the line (with its leading spaces)
+    end: int  # offset after its newline
+    content: str  # the line stripped of spaces and heading marks
+
+
+def _keys(lines: list[str]) -> list[str]:
+    """Each line with its digits turned to 0 (one ``translate`` over all of them)."""
+    return "\n".join(lines).translate(DIGITS_TO_ZERO).split("\n") if lines else []
+
+
+def _short_lines(text: str, cfg: FurnitureConfig) -> Iterator[tuple[str, _Line]]:
+    """``(key, line)`` for each short line; the key is the line with digits turned to 0."""
+    for m in _patterns(cfg).short_line.finditer(text):
+        yield m.group(1).translate(DIGITS_TO_ZERO), _Line(m.start(), m.end(), m.group(1))
+
+
+def _may_be_furniture(line: str) -> bool:
+    """Shape test: not a sentence, heading, lead-in, byline or dateline."""
+    return (
+        len(line) >= 2
+        and line[-1] not in ":：——"
+        and SENTENCE_PUNCT.search(line) is None
+        and LIST_MARKER.match(line) is None
+        and KEEP_LINE.search(line) is None
+    )
+
+
+def _neighbour(text: str, start: int, end: int, forward: bool) -> str:
+    """The nearest non-blank line after ``end`` (or before ``start``), stripped."""
+    if forward:
+        rest = text[end : end + 400].lstrip()
+        return rest.split("\n", 1)[0].strip()
+    head = text[max(0, start - 400) : start].rstrip()
+    return head.rsplit("\n", 1)[-1].strip()
+
+
+def _recur_like_headers(text: str, lines: list[_Line], cfg: FurnitureConfig) -> bool:
+    """Repeats of one short line that look like a running header, not a repeated body block.
+
+    Every repeat must sit between different neighbours (a duplicated block repeats its
+    neighbours too), and either its digits change (page numbers, dates) or the repeats are
+    at least a page apart.
+    """
+    before = {_neighbour(text, line.start, line.end, forward=False) for line in lines}
+    after = {_neighbour(text, line.start, line.end, forward=True) for line in lines}
+    if len(before) < len(lines) or len(after) < len(lines):
+        return False
+    if len({line.content for line in lines}) > 1:
+        return True
+    return all(b.start - a.end >= cfg.min_page_chars for a, b in itertools.pairwise(lines))
+
+
+def remove_recurring_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
+    """Remove short lines that recur like running headers/footers.
+
+    Within the document: a short line (digits aside) recurring ``min_repeats`` times between
+    different neighbours, with changing digits or a page apart.  Across the corpus: lines the
+    collector found in ``recurring_lines``.
+
+    >>> pages = [f"Harbour Times {n}\\n" + f"Story {n} goes on. " * 30 + "\\n" for n in (1, 2, 3)]
+    >>> remove_recurring_lines("".join(pages), FurnitureConfig()).text.count("Harbour Times")
+    0
+    """
+    counts = Counter(_keys(_patterns(cfg).short_line.findall(text)))
+    candidates = {
+        key
+        for key, n in counts.items()
+        if key in cfg.recurring_lines or (n >= cfg.min_repeats and _may_be_furniture(key))
+    }
+    if not candidates:
+        return Cleaned(text)
+    by_key: dict[str, list[_Line]] = {}
+    for key, line in _short_lines(text, cfg):
+        if key in candidates:
+            by_key.setdefault(key, []).append(line)
+    spans: list[tuple[int, int, str]] = []
+    for key, lines in by_key.items():
+        if key in cfg.recurring_lines or _recur_like_headers(text, lines, cfg):
+            spans.extend((line.start, line.end, "") for line in lines)
+    spans.sort()
+    return replace_spans(text, "remove_recurring_lines", spans)
+
+
+class _Caption(NamedTuple):
+    marker: int  # offset of the marker
+    start: int  # offset of the caption text (after marker and spaces)
+    end: int  # offset after the caption's last character
+    line_start: int
+    line_end: int  # offset of the newline ending the caption's line (or len(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _marker_pattern(markers: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(markers)}]") if markers else re.compile("(?!)")
+
+
+def _captions(text: str, cfg: FurnitureConfig) -> Iterator[_Caption]:
+    """Captions in order, never overlapping; a marker followed by another marker opens none."""
+    previous_end = 0
+    for found in _marker_pattern(cfg.caption_markers).finditer(text):
+        marker = found.start()
+        if marker < previous_end:
+            continue
+        line_start = text.rfind("\n", 0, marker) + 1
+        line_end = text.find("\n", marker)
+        line_end = len(text) if line_end < 0 else line_end
+        start = marker + 1
+        while start < line_end and text[start] in " \t\u3000":
+            start += 1
+        stop = CAPTION_END.search(text, start, line_end)
+        end = stop.end() if stop else len(text[:line_end].rstrip())
+        if (
+            start < end <= start + cfg.caption_max_chars
+            and text[start] not in cfg.caption_markers
+            and not CAPTION_BYLINE.match(text, start)
+        ):
+            previous_end = end
+            yield _Caption(marker, start, end, line_start, line_end)
+
+
+def _blank_before(text: str, line_start: int) -> bool:
+    """Whether the line starting at ``line_start`` opens the text or follows a blank line."""
+    if line_start == 0:
+        return True
+    previous = text.rfind("\n", 0, line_start - 1) + 1
+    return not text[previous : line_start - 1].strip()
+
+
+def _blank_after(text: str, line_end: int) -> bool:
+    """Whether the line ending at ``line_end`` closes the text or precedes a blank line."""
+    if line_end + 1 >= len(text):
+        return True
+    following = text.find("\n", line_end + 1)
+    return not text[line_end + 1 : len(text) if following < 0 else following].strip()
+
+
+def drop_captions(text: str, cfg: FurnitureConfig) -> Cleaned:
+    """Remove photo captions (opt-in): a whole caption line with its newline, else the caption.
+
+    >>> drop_captions("正文。\\n■工人在生产线上忙碌。\\n下文", FurnitureConfig()).text
+    '正文。\\n下文'
+    """
+    if not any(c in text for c in cfg.caption_markers):
+        return Cleaned(text)
+    spans = []
+    for cap in _captions(text, cfg):
+        whole_line = (
+            not text[cap.line_start : cap.marker].strip() and not text[cap.end : cap.line_end].strip()
+        )
+        if whole_line:
+            spans.append((cap.line_start, min(cap.line_end + 1, len(text)), ""))
+        else:
+            spans.append((cap.marker, cap.end, ""))
+    return replace_spans(text, "drop_captions", spans)
+
+
+def separate_captions(text: str, cfg: FurnitureConfig) -> Cleaned:
+    """Set a photo caption off as its own paragraph (blank lines around it), marker removed.
+
+    >>> separate_captions("施工正忙。■工人在忙碌。项目进展顺利。", FurnitureConfig()).text
+    '施工正忙。\\n\\n工人在忙碌。\\n\\n项目进展顺利。'
+    >>> separate_captions("\\n■金能化学二期项目正在紧张施工。\\n\\n正文", FurnitureConfig()).text
+    '\\n金能化学二期项目正在紧张施工。\\n\\n正文'
+    """
+    if not any(c in text for c in cfg.caption_markers):
+        return Cleaned(text)
+    spans: list[tuple[int, int, str]] = []
+    for cap in _captions(text, cfg):
+        if text[cap.line_start : cap.marker].strip():  # inside a line: break before it
+            lead = len(text[cap.line_start : cap.marker]) - len(text[cap.line_start : cap.marker].rstrip())
+            if spans and spans[-1][1] > cap.marker - lead:  # the last caption's break reaches here
+                spans[-1] = (spans[-1][0], cap.start, "\n\n")
+            else:
+                spans.append((cap.marker - lead, cap.start, "\n\n"))
+        else:
+            spans.append((cap.marker, cap.start, "" if _blank_before(text, cap.line_start) else "\n"))
+        tail = text[cap.end : cap.line_end]
+        if tail.strip():  # body text follows on the same line: break after it
+            spaces = len(tail) - len(tail.lstrip(" \t\u3000"))
+            spans.append((cap.end, cap.end + spaces, "\n\n"))
+        elif not _blank_after(text, cap.line_end):
+            spans.append((cap.line_end, cap.line_end, "\n"))
+    return replace_spans(text, "separate_captions", spans)
+
+
+# Captions are set off and inline markers removed first, so that furniture they stood
+# beside (``■图为工地。客户端:青岛观``) is a whole line when the line rules run.
+RULES = (
+    drop_captions,
+    separate_captions,
+    remove_jump_markers,
+    remove_furniture_lines,
+    remove_recurring_lines,
+)
+
+
+class RecurringLineCollector:
+    """Counts, over a corpus, in how many documents each short line (digits aside) appears.
+
+    A line becomes corpus-wide furniture when it appears in ``min_documents`` documents and
+    in ``min_document_share`` of all documents, nearly always among a document's top or
+    bottom ``edge_lines`` lines.  Titles shared by many documents (``政府工作报告``) look the
+    same, so the share is set high; banners are better caught by ``furniture_patterns``.
+    Memory is bounded: only short lines are counted, and past ``max_tracked_lines`` keys the
+    lines seen in one document only are dropped.
+    """
+
+    def __init__(self, cfg: FurnitureConfig) -> None:
+        self.cfg = cfg
+        self.documents = 0
+        # key -> [documents, documents where it is at an edge]
+        self.counts: dict[str, list[int]] = {}
+
+    def add(self, text: str) -> None:
+        self.documents += 1
+        keys = [key for key, _line in _short_lines(text, self.cfg) if _may_be_furniture(key)]
+        edge = self.cfg.edge_lines
+        seen: set[str] = set()
+        for index, key in enumerate(keys):
+            if key in seen:
+                continue
+            seen.add(key)
+            entry = self.counts.setdefault(key, [0, 0])
+            entry[0] += 1
+            entry[1] += index < edge or index >= len(keys) - edge
+        if len(self.counts) > self.cfg.max_tracked_lines:
+            self.counts = {k: v for k, v in self.counts.items() if v[0] > 1}
+
+    def finish(self) -> FurnitureConfig:
+        cfg = self.cfg
+        keys = frozenset(
+            key
+            for key, (docs, edges) in self.counts.items()
+            if docs >= cfg.min_documents
+            and docs >= cfg.min_document_share * self.documents
+            and edges >= 0.9 * docs
+        )
+        return replace(cfg, recurring_lines=keys)
+
+
+def collector(cfg: FurnitureConfig) -> RecurringLineCollector:
+    """The corpus pass that finds lines recurring across documents (see :func:`pipeline.prepare`)."""
+    return RecurringLineCollector(cfg)

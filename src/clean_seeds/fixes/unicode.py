@@ -1,12 +1,123 @@
-"""Stage `unicode`: (being written)."""
+"""Stage `unicode`: repair what went wrong between the bytes and the characters.
+
+Line endings, undecodable bytes, mojibake (ftfy for the Latin kinds, codec round trips for
+Chinese that went through GBK, Big5 or Latin-1 the wrong way), BOMs, control and invisible
+characters, soft hyphens and full-width letters and digits.  Correct Chinese passes through
+untouched: full-width punctuation (，。；：（）！？“”) is never made ASCII and nothing is
+NFKC-normalised.  Every rule first checks cheaply whether it has anything to do, so clean
+text costs a few whole-text scans; ftfy and the round trips only see suspicious lines.
+"""
 
 from __future__ import annotations
 
+import codecs
+import difflib
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+import ftfy
+import ftfy.bad_codecs  # registers the sloppy-windows-* codecs named in CHARMAP_ENCODINGS
+from ftfy.badness import is_bad
+from ftfy.chardata import CHARMAP_ENCODINGS
+
+from ..edits import replace_spans, substitute
+from ..encoding import COMMON_HANZI, char_class, plausibility
 from ..models import Cleaned
 
 STAGE = "unicode"
+
+# --- patterns ---------------------------------------------------------------------------------
+
+#: CRLF, lone CR and the other characters Python treats as line breaks inside a text file
+#: (VT, FF, LINE SEPARATOR, PARAGRAPH SEPARATOR).  NEL (U+0085) is left alone: it is more
+#: often a Latin-1 mojibake byte than a line break, so fix_mojibake sees it first.
+LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
+#: lone surrogates: bytes the decoder kept with ``surrogateescape``, or broken UTF-16
+SURROGATE_RUN = re.compile("[\ud800-\udfff]+")
+#: characters that stand for a UTF-8 lead byte (0xC2-0xF4) in one of the single-byte encodings
+#: ftfy repairs, plus the C1 controls: UTF-8 mojibake always contains one.  MacRoman is left
+#: out because its lead bytes include “”‘’—…·, which fill correct Chinese text.
+MOJIBAKE_HINT = re.compile(
+    "[\x80-\x9f"
+    + char_class(
+        "".join(
+            bytes(range(0xC2, 0xF5)).decode(encoding, "ignore")
+            for encoding in CHARMAP_ENCODINGS
+            if encoding != "macroman"
+        )
+    )
+    + "]"
+)
+#: ftfy restricted to encoding repair: no width folding (，→,), no quote uncurling (“→"),
+#: no normalisation, no HTML unescaping; those would damage correct Chinese.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+#: CJK ideographs and private-use characters outside the common set: rare in real prose, but
+#: most of the characters UTF-8 bytes become when they are decoded as GBK or Big5
+UNCOMMON_HANZI = char_class(
+    "".join(
+        sorted({chr(code) for code in [*range(0x3400, 0xA000), *range(0xE000, 0xF900)]} - set(COMMON_HANZI))
+    )
+)
+#: where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
+#: read as GBK/Big5), or two Latin-1 letters in a row (GBK/Big5 read as Latin-1/cp1252)
+ROUND_TRIP_HINT = re.compile(f"[{UNCOMMON_HANZI}][^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|[\xa1-\xff]{{2}}")
+#: any character of a ROUND_TRIP_HINT: the cheap test that picks the lines to look at
+ROUND_TRIP_CHAR = re.compile(f"[{UNCOMMON_HANZI}\xa1-\xff]")
+#: a stretch of text a wrong round trip turns into one run: non-ASCII characters, each maybe
+#: followed by one ASCII byte that can be the trail byte of a GBK or Big5 pair (0x40-0x7E);
+#: no whitespace
+ROUND_TRIP_RUN = re.compile(r"(?:[^\x00-\x7f\s][\x40-\x7e]?)+")
+#: the pieces a run that does not round-trip as a whole is tried in: stretches of two or more
+#: Latin-1 characters (GBK or Big5 read as Latin-1, next to correct Chinese) and the stretches
+#: between them, split at Chinese punctuation and at U+FFFD (a lost byte, after which the bytes
+#: no longer line up)
+RUN_PIECE = re.compile(
+    r"(?:[\x80-\xff][\x40-\x7e]?){2,}"
+    r"|(?:(?:[^\x00-\xff\s，。、；：？！“”（）《》\ufffd]|[\x80-\xff](?![\x80-\xff]))[\x40-\x7e]?)+"
+)
+#: a round trip may leave one U+FFFD (lost byte) per this many characters
+CHARS_PER_LOST_BYTE = 8
+#: characters a repair must not introduce: uncommon hanzi and Hangul syllables are what
+#: Chinese bytes become under a wrong codec
+UNLIKELY_CJK = re.compile(f"[{UNCOMMON_HANZI}\uac00-\ud7af]")
+#: C0 and C1 controls except tab, LF and CR (line endings are normalize_line_endings' job),
+#: and whole ANSI terminal escape sequences, whose ESC alone would leave "[31m" behind
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: any such control character: the cheap test before CONTROL
+CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: characters a joiner may sit between: neither ASCII, whitespace, CJK nor full-width forms
+#: (emoji ZWJ sequences, ZWNJ in Persian or Indic words)
+_JOINABLE = r"[^\x00-\x7f\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u200b-\u200f]"
+#: invisible format characters: ZWSP, LRM, RLM, ALM, bidi embeddings and isolates, word
+#: joiner and invisible operators, Mongolian vowel separator; ZWNJ and ZWJ unless both
+#: neighbours are joinable (so 👨‍👩‍👧 keeps its joiners)
+ZERO_WIDTH = re.compile(
+    "[\u200b\u200e\u200f\u061c\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e]"
+    f"|(?<!{_JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!{_JOINABLE})"
+)
+#: any character ZERO_WIDTH may remove: the cheap test before it
+ZERO_WIDTH_CHAR = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e]")
+#: full-width ASCII letters and digits, and a full-width full stop between letters or digits
+#: (ＰＭ２．５); other full-width punctuation is Chinese punctuation and stays
+FULLWIDTH_ALNUM = re.compile(
+    "(?:[０-９Ａ-Ｚａ-ｚ]|(?<=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])．(?=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]))+"
+)
+#: any full-width letter or digit: the cheap test before FULLWIDTH_ALNUM
+FULLWIDTH_ALNUM_CHAR = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+#: full-width forms U+FF01-U+FF5E to their ASCII counterparts
+FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 @dataclass(frozen=True)
@@ -15,7 +126,248 @@ class UnicodeConfig:
 
     #: run this stage at all
     enabled: bool = True
+    normalize_line_endings: bool = True
+    replace_undecodable: bool = True
+    fix_gbk_round_trip: bool = True
+    fix_mojibake: bool = True
+    remove_bom: bool = True
+    remove_control_chars: bool = True
+    remove_zero_width: bool = True
+    remove_soft_hyphens: bool = True
+    fullwidth_to_ascii: bool = True
+    #: round trips fix_gbk_round_trip tries, as "encode>decode": "gb18030>utf-8" undoes UTF-8
+    #: bytes read as GBK (涓枃 -> 中文), "cp1252>gb18030" GBK bytes read as cp1252 (ÖÐÎÄ -> 中文)
+    round_trips: tuple[str, ...] = (
+        "gb18030>utf-8",
+        "big5>utf-8",
+        "cp1252>gb18030",
+        "latin-1>gb18030",
+        "cp1252>big5",
+        "latin-1>big5",
+    )
+    #: shortest run (in characters) fix_gbk_round_trip tries to repair
+    min_round_trip_chars: int = 3
+    #: a repaired run must reach this plausibility (share of common Chinese characters)
+    min_plausibility: float = 0.9
+    #: and be at least this much more plausible than the run it replaces
+    min_plausibility_gain: float = 0.4
+
+    def __post_init__(self) -> None:
+        for trip in self.round_trips:
+            encode, _, decode = trip.partition(">")
+            try:
+                codecs.lookup(encode)
+                codecs.lookup(decode)
+            except LookupError:
+                raise ValueError(
+                    f"unicode.round_trips: {trip!r} is not 'encode>decode' with two codec names "
+                    "Python knows, e.g. 'gb18030>utf-8'"
+                ) from None
+        if not 0.0 <= self.min_plausibility <= 1.0:
+            raise ValueError(f"unicode.min_plausibility must be between 0 and 1, got {self.min_plausibility}")
 
 
-RULES: tuple = ()
-_ = Cleaned
+# --- rules, in the order they run ---------------------------------------------------------------
+
+
+def normalize_line_endings(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""CRLF, lone CR, VT, FF and U+2028/U+2029 become LF.
+
+    >>> normalize_line_endings("一\r\n二\r三\x0c四", UnicodeConfig()).text
+    '一\n二\n三\n四'
+    """
+    if not any(char in text for char in "\r\x0b\x0c\u2028\u2029"):
+        return Cleaned(text)
+    return substitute(LINE_BREAK, "\n", text, "normalize_line_endings")
+
+
+def replace_undecodable(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""Each run of lone surrogates (bytes that did not decode) becomes one U+FFFD.
+
+    >>> replace_undecodable("ab\udce4\udcb8c", UnicodeConfig()).text
+    'ab\ufffdc'
+    """
+    try:
+        text.encode("utf-16-le")  # the fastest test for lone surrogates: strict UTF-16 rejects them
+    except UnicodeEncodeError:
+        return substitute(SURROGATE_RUN, "\ufffd", text, "replace_undecodable")
+    return Cleaned(text)
+
+
+def fix_mojibake(text: str, cfg: UnicodeConfig) -> Cleaned:
+    """ftfy's encoding repair on the lines that look like mojibake, logged as minimal edits.
+
+    >>> fix_mojibake("他说 donâ€™t 走", UnicodeConfig()).text
+    '他说 don’t 走'
+    """
+    spans: list[tuple[int, int, str]] = []
+    for start, end in _lines_matching(MOJIBAKE_HINT, text):
+        line = text[start:end]
+        if is_bad(line):
+            fixed = ftfy.fix_encoding(line, FTFY_CONFIG)
+            if _no_worse(line, fixed):
+                spans.extend(_diff_spans(line, fixed, start))
+    return replace_spans(text, "fix_mojibake", spans)
+
+
+def fix_gbk_round_trip(text: str, cfg: UnicodeConfig) -> Cleaned:
+    """Chinese decoded with the wrong codec, repaired by the reverse round trip when the
+    result is clearly more plausible (see :func:`clean_seeds.encoding.plausibility`).
+
+    >>> fix_gbk_round_trip("标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢", UnicodeConfig()).text
+    '标题：中文 和 测试文件'
+    """
+    spans: list[tuple[int, int, str]] = []
+    for line_start, line_end in _lines_matching(ROUND_TRIP_CHAR, text):
+        if not ROUND_TRIP_HINT.search(text, line_start, line_end):
+            continue
+        for run in ROUND_TRIP_RUN.finditer(text, line_start, line_end):
+            if len(run.group()) >= cfg.min_round_trip_chars and ROUND_TRIP_HINT.search(run.group()):
+                spans.extend(_repair_run(run.group(), run.start(), cfg))
+    return replace_spans(text, "fix_gbk_round_trip", spans)
+
+
+def remove_bom(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""U+FEFF (a byte order mark, or a stray zero-width no-break space) is removed anywhere.
+
+    >>> remove_bom("\ufeff第一段\ufeff", UnicodeConfig()).text
+    '第一段'
+    """
+    if "\ufeff" not in text:
+        return Cleaned(text)
+    return substitute(re.compile("\ufeff"), "", text, "remove_bom")
+
+
+def remove_control_chars(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""C0 and C1 control characters (but tab, LF, CR) and ANSI escape sequences are removed.
+
+    >>> remove_control_chars("a\x00b\x1b[31mc\x85d\te", UnicodeConfig()).text
+    'abcd\te'
+    """
+    if not CONTROL_CHAR.search(text):
+        return Cleaned(text)
+    return substitute(CONTROL, "", text, "remove_control_chars")
+
+
+def remove_zero_width(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""Invisible characters are removed; ZWJ/ZWNJ stay inside emoji sequences and non-CJK words.
+
+    >>> remove_zero_width("中\u200b文\u200d字 👨\u200d👩", UnicodeConfig()).text
+    '中文字 👨\u200d👩'
+    """
+    if not ZERO_WIDTH_CHAR.search(text):
+        return Cleaned(text)
+    return substitute(ZERO_WIDTH, "", text, "remove_zero_width")
+
+
+def remove_soft_hyphens(text: str, cfg: UnicodeConfig) -> Cleaned:
+    r"""Soft hyphens (U+00AD, invisible break hints) are removed.
+
+    >>> remove_soft_hyphens("inter\xadnational", UnicodeConfig()).text
+    'international'
+    """
+    if "\xad" not in text:
+        return Cleaned(text)
+    return substitute(re.compile("\xad"), "", text, "remove_soft_hyphens")
+
+
+def fullwidth_to_ascii(text: str, cfg: UnicodeConfig) -> Cleaned:
+    """Full-width letters and digits (and ． between them) become ASCII; punctuation stays.
+
+    >>> fullwidth_to_ascii("１９９８年，ＰＭ２．５（ＡＢＣ）。", UnicodeConfig()).text
+    '1998年，PM2.5（ABC）。'
+    """
+    if not FULLWIDTH_ALNUM_CHAR.search(text):
+        return Cleaned(text)
+    return substitute(
+        FULLWIDTH_ALNUM, lambda m: m.group().translate(FULLWIDTH_TO_ASCII), text, "fullwidth_to_ascii"
+    )
+
+
+RULES = (
+    normalize_line_endings,
+    replace_undecodable,
+    fix_gbk_round_trip,
+    fix_mojibake,
+    remove_bom,
+    remove_control_chars,
+    remove_zero_width,
+    remove_soft_hyphens,
+    fullwidth_to_ascii,
+)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line (without its LF) in which ``pattern`` finds a match."""
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        if end < 0:
+            end = len(text)
+        yield start, end
+        pos = end + 1
+
+
+def _no_worse(line: str, fixed: str) -> bool:
+    """Whether ftfy's fix keeps Chinese as plausible and adds no rare hanzi or Hangul
+    (ftfy reads GBK mojibake as UTF-8 mojibake and would turn it into Hangul)."""
+    if fixed == line or plausibility(fixed) < plausibility(line):
+        return False
+    return len(UNLIKELY_CJK.findall(fixed)) <= len(UNLIKELY_CJK.findall(line))
+
+
+def _diff_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
+    """The minimal replacements turning ``old`` into ``new``, as spans offset by ``offset``."""
+    if old == new:
+        return []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        (offset + i1, offset + i2, new[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _repair_run(run: str, offset: int, cfg: UnicodeConfig) -> list[tuple[int, int, str]]:
+    """Spans repairing ``run`` as a whole or, failing that, piece by piece (see RUN_PIECE)."""
+    repaired = _round_trip(run, cfg)
+    if repaired is not None:
+        return [(offset, offset + len(run), repaired)]
+    spans = []
+    for piece in RUN_PIECE.finditer(run):
+        if cfg.min_round_trip_chars <= len(piece.group()) < len(run):
+            repaired = _round_trip(piece.group(), cfg)
+            if repaired is not None:
+                spans.append((offset + piece.start(), offset + piece.end(), repaired))
+    return spans
+
+
+def _round_trip(run: str, cfg: UnicodeConfig) -> str | None:
+    """The most plausible round trip of ``run``, if clearly better than ``run``.
+
+    UTF-8 characters whose bytes the wrong decode lost (cut at a run's edges) come back as U+FFFD:
+    two, plus one per :data:`CHARS_PER_LOST_BYTE` characters; at least two real characters
+    must remain.
+    """
+    if "\ufffd" in run:  # a lost byte: the bytes around it no longer line up
+        return None
+    floor = max(cfg.min_plausibility, plausibility(run) + cfg.min_plausibility_gain)
+    best: tuple[float, str] | None = None
+    for trip in cfg.round_trips:
+        encode, _, decode = trip.partition(">")
+        try:
+            # only UTF-8 loses bytes at a run's edges (3-byte characters read 2 bytes at a time)
+            candidate = run.encode(encode).decode(decode, "replace" if decode == "utf-8" else "strict")
+        except UnicodeError:
+            continue
+        lost = candidate.count("\ufffd")
+        if lost > 2 + len(candidate) // CHARS_PER_LOST_BYTE or len(candidate) - lost < 2:
+            continue
+        score = plausibility(candidate.replace("\ufffd", ""))
+        if score >= floor and not candidate.isascii() and (best is None or score > best[0]):
+            best = (score, candidate)
+    return None if best is None else best[1]
