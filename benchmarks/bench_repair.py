@@ -37,8 +37,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402
-from synth import Para, Style  # noqa: E402
+import synth
+from synth import Para, Style
 
 #: Damage types graded by ``--check`` (issue 3's synthetic set), then the others.
 CORE = ("wrap_narrow", "wrap_blank", "wrap_wide", "single_break", "halfwidth", "running_heads", "markup",
@@ -145,7 +145,9 @@ def damage_style(kind: str, rng: random.Random) -> Style:
         "running_heads": Style(width=width, heads_every=rng.randint(10, 30), blank_lines=rng.random() < 0.3),
         "markup": Style(markup=0.5, paragraph_gap=gap),
         "english": Style(width=rng.choice([40, 50, 60, 72]), hyphenate=0.6, paragraph_gap=gap),
-        "mixed": Style(width=width, halfwidth=1.0, heads_every=rng.randint(10, 30), markup=0.3, paragraph_gap=gap),
+        "mixed": Style(
+            width=width, halfwidth=1.0, heads_every=rng.randint(10, 30), markup=0.3, paragraph_gap=gap
+        ),
         "mojibake": Style(mojibake_lines=rng.randint(1, 2), mojibake_codec=rng.choice(["gbk", "latin-1"])),
         "gb18030": Style(encoding="gb18030", halfwidth=1.0),
         "zero_width": Style(zero_width=rng.randint(3, 8)),
@@ -168,11 +170,10 @@ class Case:
 def documents(kind: str, seed: int = 0, share: float = 1.0) -> list[Case]:
     """The repair documents of one damage type: every seed paragraph once (``share`` of them)."""
     rng = random.Random(f"repair:{seed}:{kind}")
-    sources: Iterable[Sequence[Para]]
-    if kind == "english":
-        sources = [synth.ENGLISH_PARAGRAPHS]
-    else:
-        sources = synth.seed_paragraphs().values()
+    english = kind == "english"
+    sources: Iterable[Sequence[Para]] = (
+        [synth.ENGLISH_PARAGRAPHS] if english else synth.seed_paragraphs().values()
+    )
     cases = []
     for paragraphs in sources:
         paragraphs = paragraphs[: max(1, round(len(paragraphs) * share))]
@@ -255,7 +256,9 @@ def throughput(texts: Sequence[str], megabytes: float) -> dict[str, Any]:
     }
 
 
-def bench(seed: int = 0, share: float = 1.0, kinds: Sequence[str] = CORE + EXTRA, mb: float = 5.0) -> dict[str, Any]:
+def bench(
+    seed: int = 0, share: float = 1.0, kinds: Sequence[str] = CORE + EXTRA, mb: float = 5.0
+) -> dict[str, Any]:
     """The whole benchmark: per-type CER, core CER, throughput."""
     by_kind: dict[str, Any] = {}
     texts: list[str] = []
@@ -302,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help=f"exit 1 if core CER >= {CER_LIMIT:.0%}")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--share", type=float, default=1.0, help="share of the seed paragraphs used (0-1]")
-    parser.add_argument("--throughput-mb", type=float, default=5.0, help="MB for the speed measurement (0: skip)")
+    parser.add_argument(
+        "--throughput-mb", type=float, default=5.0, help="MB for the speed measurement (0: skip)"
+    )
     parser.add_argument("--json", type=Path, help="also write the result as JSON here")
     args = parser.parse_args(argv)
     result = bench(args.seed, args.share, mb=args.throughput_mb)

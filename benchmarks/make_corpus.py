@@ -37,11 +37,11 @@ import xxhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402
-from synth import Para, ParagraphMaker, Style  # noqa: E402
+import synth
+from synth import Para, ParagraphMaker, Style
 
 #: Bumped whenever the generator's output changes, so cached corpora are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 #: Paragraphs whose key (letters and digits) is shorter than this are not scored for dedup.
 MIN_SCORED = 20
 #: Earlier paragraphs and headings kept to copy duplicates and hard negatives from.
@@ -109,7 +109,9 @@ def choose_style(rng: random.Random, english: bool) -> tuple[Style, list[str]]:
         style = replace(style, markup=0.15)
         damage.append("markup")
     if rng.random() < 0.03:
-        style = replace(style, mojibake_lines=rng.randint(1, 2), mojibake_codec=rng.choice(["gbk", "latin-1"]))
+        style = replace(
+            style, mojibake_lines=rng.randint(1, 2), mojibake_codec=rng.choice(["gbk", "latin-1"])
+        )
         damage.append("mojibake")
     if rng.random() < 0.1:
         style = replace(style, zero_width=rng.randint(1, 5))
@@ -147,7 +149,9 @@ def plan_document(doc_id: str, rng: random.Random, maker: ParagraphMaker, memory
             planned.append(Planned(Para(stock + maker.body(rng)), "stock_phrase", (of_doc, of_index)))
         elif roll < 0.23 and memory.headings:
             of_doc, of_index, text = rng.choice(memory.headings)
-            planned.append(Planned(Para(_one_char_apart(text, rng), "heading"), "parallel_heading", (of_doc, of_index)))
+            planned.append(
+                Planned(Para(_one_char_apart(text, rng), "heading"), "parallel_heading", (of_doc, of_index))
+            )
         else:
             planned.append(Planned(Para(maker.body(rng))))
     return planned
@@ -168,7 +172,9 @@ def _one_char_apart(heading: str, rng: random.Random) -> str:
     return heading[:i] + rng.choice([c for c in pool if c != heading[i]]) + heading[i + 1 :]
 
 
-def label(doc_id: str, planned: list[Planned], memory: Memory) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+def label(
+    doc_id: str, planned: list[Planned], memory: Memory
+) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """Labels (``k``/``d``/``a``) and the duplicate and hard-negative pairs of one document."""
     labels = []
     duplicates: list[dict[str, Any]] = []

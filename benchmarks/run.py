@@ -131,7 +131,14 @@ def clean_seeds_command(corpus: Path, output: Path, workers: int) -> list[str]:
 
 
 def reference_command(corpus: Path, output: Path, minhash: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "--reference-run", str(corpus), str(output), minhash]
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--reference-run",
+        str(corpus),
+        str(output),
+        minhash,
+    ]
 
 
 # --- the reference pipelines --------------------------------------------------------------
@@ -191,7 +198,9 @@ def reference_clean(source: Path, target: Path, minhash: str) -> None:
 def rensa_available(install: bool) -> str | None:
     """None when rensa imports (after a pip install, if asked); else why not."""
     if install:
-        pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "rensa"], capture_output=True)
+        pip = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "rensa"], capture_output=True
+        )
         if pip.returncode:
             return "pip install rensa failed: " + pip.stderr.decode(errors="replace").strip()[-200:]
     check = subprocess.run([sys.executable, "-c", "import rensa"], capture_output=True)
@@ -240,7 +249,9 @@ def grade(corpus: Path, output: Path, sample: int) -> dict[str, Any]:
     return {
         "documents_graded": documents,
         "cer": round(errors / chars, 5) if chars else None,
-        "dedup_precision": round(removed_dup / (removed_dup + removed_keep), 4) if removed_dup + removed_keep else None,
+        "dedup_precision": round(removed_dup / (removed_dup + removed_keep), 4)
+        if removed_dup + removed_keep
+        else None,
         "dedup_recall": round(removed_dup / duplicates, 4) if duplicates else None,
         "kept_paragraphs_lost": removed_keep,
         "kept_paragraphs": keeps,
@@ -251,22 +262,23 @@ def grade(corpus: Path, output: Path, sample: int) -> dict[str, Any]:
 def hard_negatives_removed(corpus: Path, output: Path, sample: int) -> str:
     """``removed/total`` over (a sample of) the hard negatives: paragraphs that must stay."""
     truth = make_corpus.truth_dir(corpus)
-    pairs = [json.loads(line) for line in (truth / "hard_negatives.jsonl").open(encoding="utf-8")]
-    pairs = pairs[:: max(1, -(-len(pairs) // sample))]
-    wanted = {(p["doc"], p["paragraph"]) for p in pairs}
+    lines = (truth / "hard_negatives.jsonl").read_text(encoding="utf-8").splitlines()
+    pairs = [json.loads(line) for line in lines[:: max(1, -(-len(lines) // sample))]]
+    wanted: dict[str, list[int]] = {}
+    for pair in pairs:
+        wanted.setdefault(pair["doc"], []).append(pair["paragraph"])
     removed = 0
-    with (truth / "documents.jsonl").open(encoding="utf-8") as lines:
-        docs = {doc for doc, _ in wanted}
-        for line in lines:
-            doc_id = line[8 : line.index('"', 8)]  # {"id": "...": cheap id without parsing
-            if doc_id not in docs:
-                continue
-            record = json.loads(line)
-            path = output / doc_id
-            text_key = synth.key(path.read_text(encoding="utf-8", errors="replace") if path.exists() else "")
-            for doc, index in wanted:
-                if doc == doc_id and not bench_repair.present(synth.key(record["paragraphs"][index]), text_key):
-                    removed += 1
+    with (truth / "documents.jsonl").open(encoding="utf-8") as records:
+        for line in records:
+            doc_id = line[8 : line.index('"', 8)]  # records start {"id": "...": no need to parse the rest
+            if doc_id in wanted:
+                paragraphs = json.loads(line)["paragraphs"]
+                path = output / doc_id
+                text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+                text_key = synth.key(text)
+                removed += sum(
+                    not bench_repair.present(synth.key(paragraphs[i]), text_key) for i in wanted[doc_id]
+                )
     return f"{removed}/{len(pairs)}"
 
 
@@ -302,18 +314,17 @@ def corpus_for(size: int, label: str, seed: int, data: Path) -> tuple[Path, dict
     return corpus, summary
 
 
-def bench_corpus(label: str, size: int, args: argparse.Namespace, rensa_problem: str | None) -> dict[str, Any]:
+def bench_corpus(
+    label: str, size: int, args: argparse.Namespace, rensa_problem: str | None
+) -> dict[str, Any]:
     corpus, info = corpus_for(size, label, args.seed, args.data)
     megabytes = info["bytes"] / 1e6
-    variants: list[tuple[str, int, list[str] | None]] = []
-    for workers in args.workers:
-        variants.append(("clean_seeds", workers, None))
+    variants = [("clean_seeds", workers) for workers in args.workers]
     if size <= args.reference_max:
-        variants.append(("reference", 1, None))
-        variants.append(("rensa", 1, None))
+        variants += [("reference", 1), ("rensa", 1)]
     runs = []
     outputs: dict[str, Path] = {}
-    for name, workers, _ in variants:
+    for name, workers in variants:
         output = args.data / f"out-{label}-{name}-{workers}"
         log = args.data / f"out-{label}-{name}-{workers}.log"
         if name == "rensa" and rensa_problem:
@@ -342,11 +353,13 @@ def bench_corpus(label: str, size: int, args: argparse.Namespace, rensa_problem:
         row["quality"] = grade(corpus, output, args.quality_docs)
         runs.append(row)
         outputs[f"{name}-{workers}"] = output
-    result: dict[str, Any] = {"size": label, "corpus": str(corpus), **info, "megabytes": round(megabytes, 2)}
+    result: dict[str, Any] = {**info, "size": label, "corpus": str(corpus), "megabytes": round(megabytes, 2)}
     result["runs"] = runs
     result["ratios"] = ratios(runs)
     if "clean_seeds-1" in outputs and "clean_seeds-2" in outputs:
-        result["identical_outputs_1_vs_2_workers"] = identical_trees(outputs["clean_seeds-1"], outputs["clean_seeds-2"])
+        result["identical_outputs_1_vs_2_workers"] = identical_trees(
+            outputs["clean_seeds-1"], outputs["clean_seeds-2"]
+        )
     if not args.keep_outputs:
         for output in outputs.values():
             shutil.rmtree(output, ignore_errors=True)
@@ -363,7 +376,9 @@ def ratios(runs: Sequence[dict[str, Any]]) -> dict[str, float]:
         "clean_seeds_2_workers_vs_rensa": ("clean_seeds-2", "rensa-1"),
         "rensa_vs_reference": ("rensa-1", "reference-1"),
     }
-    return {name: round(speed[a] / speed[b], 2) for name, (a, b) in pairs.items() if a in speed and b in speed}
+    return {
+        name: round(speed[a] / speed[b], 2) for name, (a, b) in pairs.items() if a in speed and b in speed
+    }
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -380,7 +395,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Produced by `{results['command']}` on {results['date']}.",
         "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, {m['platform']}.",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']},"
+        f" {m['platform']}.",
         f"Load average when the run started: {', '.join(map(str, m['load_average']))}"
         " (timings on a shared machine are noisy).",
         "",
@@ -412,7 +428,10 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {_cell(q['dedup_recall'], '{:.3f}')} | {q['hard_negatives_removed']} |"
             )
         if corpus["ratios"]:
-            lines += ["", "Throughput ratios: " + "; ".join(f"{k} {v}x" for k, v in corpus["ratios"].items()) + "."]
+            lines += [
+                "",
+                "Throughput ratios: " + "; ".join(f"{k} {v}x" for k, v in corpus["ratios"].items()) + ".",
+            ]
         if "identical_outputs_1_vs_2_workers" in corpus:
             same = "yes" if corpus["identical_outputs_1_vs_2_workers"] else "**NO**"
             lines.append(f"Outputs, change log and manifest byte-identical with 1 and 2 workers: {same}.")
@@ -427,12 +446,16 @@ def _stage_table(corpus: dict[str, Any]) -> list[str]:
     runs = [r for r in corpus["runs"] if r.get("stage_seconds")]
     if not runs:
         return []
-    stages = sorted({s for r in runs for s in r["stage_seconds"]}, key=lambda s: -runs[0]["stage_seconds"].get(s, 0))
+    stages = sorted(
+        {s for r in runs for s in r["stage_seconds"]}, key=lambda s: -runs[0]["stage_seconds"].get(s, 0)
+    )
     head = " | ".join(f"{r['pipeline']} {r['workers']}w: s (MB/s per core)" for r in runs)
     lines = ["", "Time per stage (seconds summed over workers; slowest first):", "", f"| stage | {head} |"]
     lines.append("|---" * (len(runs) + 1) + "|")
     for stage in stages:
-        cells = [f"{r['stage_seconds'].get(stage, 0):.2f} ({_cell(r['stage_mb_per_s'].get(stage))})" for r in runs]
+        cells = [
+            f"{r['stage_seconds'].get(stage, 0):.2f} ({_cell(r['stage_mb_per_s'].get(stage))})" for r in runs
+        ]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     return lines
 
@@ -445,12 +468,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10MB,100MB,1GB", help="comma-separated corpus sizes")
     parser.add_argument("--seed", type=int, default=0, help="corpus generator seed")
     parser.add_argument("--workers", default="1,2", help="worker counts for clean_seeds (comma-separated)")
-    parser.add_argument("--reference-max", type=make_corpus.parse_size, default=make_corpus.parse_size("10MB"),
-                        help="largest corpus the reference pipelines run on")  # fmt: skip
+    parser.add_argument(
+        "--reference-max",
+        type=make_corpus.parse_size,
+        default=make_corpus.parse_size("10MB"),
+        help="largest corpus the reference pipelines run on",
+    )
     parser.add_argument("--quality-docs", type=int, default=1000, help="documents graded per run (a sample)")
     parser.add_argument("--data", type=Path, default=DATA, help="corpora and outputs (git-ignored)")
     parser.add_argument("--results", type=Path, default=HERE, help="folder for results.md and results.json")
-    parser.add_argument("--install-rensa", action="store_true", help="pip install rensa into this interpreter")
+    parser.add_argument(
+        "--install-rensa", action="store_true", help="pip install rensa into this interpreter"
+    )
     parser.add_argument("--keep-outputs", action="store_true", help="keep the pipelines' outputs")
     parser.add_argument("--no-repair", action="store_true", help="skip the repair benchmark")
     parser.add_argument("--reference-run", nargs=3, metavar=("SRC", "DST", "MINHASH"), help=argparse.SUPPRESS)
@@ -469,7 +498,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     rensa_problem = rensa_available(args.install_rensa)
     for label in args.sizes.split(","):
-        results["corpora"].append(bench_corpus(label.strip(), make_corpus.parse_size(label), args, rensa_problem))
+        results["corpora"].append(
+            bench_corpus(label.strip(), make_corpus.parse_size(label), args, rensa_problem)
+        )
     if not args.no_repair:
         print("repair benchmark ...", file=sys.stderr)
         results["repair"] = bench_repair.bench()

@@ -84,7 +84,9 @@ def canonical_punctuation(text: str) -> str:
 
 #: Page furniture in the seeds (banners, credits, bylines, captions, jump markers, markdown
 #: residue lines): never part of the ground truth.
-FURNITURE = re.compile(r"客户端|主编|美编|审读|排版|</?[a-z]|^[□■#]|[（(][上下]转|转第.{1,3}版|^第.{1,3}版$|^—\s*\d+\s*—$")
+FURNITURE = re.compile(
+    r"客户端|主编|美编|审读|排版|</?[a-z]|^[□■#]|[（(][上下]转|转第.{1,3}版|^第.{1,3}版$|^—\s*\d+\s*—$"
+)
 #: A line ending in one of these ends a sentence, a label or a lead-in: it is a whole paragraph.
 TERMINAL = tuple("。！？；：…—”’）」』!?;:")
 #: Longest line that can be a heading; a longer line without a terminal mark was wrapped.
@@ -155,8 +157,8 @@ ENGLISH_PARAGRAPHS = (
         "english",
     ),
     Para(
-        "\"We are seeing a front-loading effect rather than a long-term recovery,\" said Wang Lei,"
-        " a senior economist at a state-owned bank in Shanghai. \"Once the tariffs bite, volumes"
+        '"We are seeing a front-loading effect rather than a long-term recovery," said Wang Lei,'
+        ' a senior economist at a state-owned bank in Shanghai. "Once the tariffs bite, volumes'
         " could fall back to last year's levels.\"",
         "english",
     ),
@@ -335,13 +337,19 @@ def running_heads(rng: random.Random, english: bool) -> tuple[str, str]:
         return rng.choice([(f"THE QINGDAO HERALD | {date}", "Page {page}"), ("BUSINESS", "- {page} -")])
     paper = rng.choice(["青岛日报", "青岛晚报", "半岛都市报", "大众日报"])
     header = rng.choice(
-        [f"{paper} 2023年{month}月{day}日 星期{rng.choice(WEEKDAYS)}", f"{paper}·要闻", f"{month}月{day}日 {paper}"]
+        [
+            f"{paper} 2023年{month}月{day}日 星期{rng.choice(WEEKDAYS)}",
+            f"{paper}·要闻",
+            f"{month}月{day}日 {paper}",
+        ]
     )
     footer = rng.choice(["第{page}版", "— {page} —", "A{page:02d} 要闻", "{page}"])
     return header, footer
 
 
-def insert_running_heads(lines: list[str], every: int, header: str, footer: str, first_page: int = 1) -> list[str]:
+def insert_running_heads(
+    lines: list[str], every: int, header: str, footer: str, first_page: int = 1
+) -> list[str]:
     """Put a footer and the next page's header after every ``every`` text lines.
 
     Pages break wherever they fall, also inside a paragraph.  Blank lines are kept as they are.
@@ -390,12 +398,13 @@ def zero_width(text: str, rng: random.Random, count: int) -> str:
 
 
 #: Characters OCR confuses (each maps to look-alikes), for near-duplicate noise.
-LOOKALIKES = dict(
-    pair.split(":")
-    for pair in "己:已巳 已:己 未:末 末:未 日:曰 曰:日 人:入八 入:人 土:士 士:土 干:千于 千:干 大:太犬 太:大 "
-    "天:夫 夫:天 王:玉 木:本 本:木 刀:力 力:刀 戊:戌 问:间 间:问 设:没 没:设 仓:仑 鸟:乌 "
-    "0:O O:0 1:l l:1 5:S 8:B ，:, 。:，".split()
-)
+LOOKALIKES = {
+    "己": "已巳", "已": "己", "未": "末", "末": "未", "日": "曰", "曰": "日", "人": "入八", "入": "人",
+    "土": "士", "士": "土", "干": "千于", "千": "干", "大": "太犬", "太": "大", "天": "夫", "夫": "天",
+    "王": "玉", "木": "本", "本": "木", "刀": "力", "力": "刀", "戊": "戌", "问": "间", "间": "问",
+    "设": "没", "没": "设", "仓": "仑", "鸟": "乌", "0": "O", "O": "0", "1": "l", "l": "1", "5": "S",
+    "8": "B", "，": ",", "。": "，",
+}  # fmt: skip
 
 
 def ocr_noise(text: str, rng: random.Random, rate: float = 0.02) -> str:
@@ -519,13 +528,15 @@ class ParagraphMaker:
         self.clauses = sorted(c[:-1] for c in clauses)
         self.headings = sorted({p.text for p in paragraphs if p.kind == "heading"})
         self.english = [p.text for p in ENGLISH_PARAGRAPHS if p.kind == "english"]
-        self.english_sentences = sorted({s for t in self.english for s in re.split(r"(?<=[.\"]) (?=[A-Z\"])", t)})
+        self.english_sentences = sorted(
+            {s for t in self.english for s in re.split(r"(?<=[.\"]) (?=[A-Z\"])", t)}
+        )
 
     def body(self, rng: random.Random) -> str:
         """A Chinese paragraph of 4-14 clauses, ending with 。."""
         count = rng.randint(4, 14)
-        picked = [self.clauses[rng.randrange(len(self.clauses))] for _ in range(count)]
-        marks = ["，" if rng.random() < 0.8 else "；" for _ in range(count - 1)] + ["。"]
+        picked = rng.choices(self.clauses, k=count)
+        marks = [*rng.choices("，；", weights=(4, 1), k=count - 1), "。"]
         text = "".join(c + m for c, m in zip(picked, marks, strict=True))
         return DIGITS.sub(lambda m: _redraw(m.group(), rng), text)
 
@@ -543,8 +554,10 @@ class ParagraphMaker:
 
 
 def _redraw(digits: str, rng: random.Random) -> str:
-    first = str(rng.randint(1, 9)) if len(digits) > 1 else str(rng.randint(0, 9))
-    return first + "".join(str(rng.randint(0, 9)) for _ in digits[1:])
+    """Random digits of the same length (no leading zero unless one digit)."""
+    if len(digits) == 1:
+        return str(rng.randrange(10))
+    return str(rng.randrange(10 ** (len(digits) - 1), 10 ** len(digits)))
 
 
 def key(text: str) -> str:

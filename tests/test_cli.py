@@ -96,7 +96,8 @@ def test_restore_rebuilds_every_input_byte_for_byte(
 def test_hostile_inputs_are_decoded_and_recorded(hostile_dir: Path, tmp_path: Path) -> None:
     assert invoke("run", hostile_dir, tmp_path / "out", "-q")[0] == 0
     summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text())
-    manifest = [json.loads(line) for line in (tmp_path / "out" / RESERVED_DIR / "documents.jsonl").open()]
+    manifest_text = (tmp_path / "out" / RESERVED_DIR / "documents.jsonl").read_text(encoding="utf-8")
+    manifest = [json.loads(line) for line in manifest_text.splitlines()]
     encodings = {entry["id"]: entry["encoding"] for entry in manifest}
     assert encodings["gb18030.txt"] in {"gb18030", "gbk"}
     assert encodings["big5.txt"] == "big5"
@@ -263,7 +264,7 @@ def test_large_single_line_file(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "big.txt").stat().st_size > 40 * 1024 * 1024
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["restore"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["restore"], ["review"]])
 def test_every_command_has_help(command: list[str]) -> None:
     code, output = invoke(*command, "--help")
     assert code == 0

@@ -9,13 +9,13 @@ import time
 import pytest
 
 from clean_seeds.edits import apply_edits, is_flag, revert_edits
+from clean_seeds.fixes.linewrap import RULES as LINEWRAP_RULES
 from clean_seeds.fixes.linewrap import (
     LinewrapConfig,
     collector,
     dehyphenate,
     join_wrapped_lines,
 )
-from clean_seeds.fixes.linewrap import RULES as LINEWRAP_RULES
 from clean_seeds.fixes.linewrap import _width as display_width
 from clean_seeds.models import Cleaned, Edit
 
@@ -182,7 +182,13 @@ def wrap_column(paragraph: str, width: int, indent: int = 0) -> list[str]:
     return lines
 
 
-BETWEEN = ("坚持发展第一要务", "(一)大力推进新型工业化", "市教育局局长姜元韶:", "千字为先 勇当龙头", "一、2023年工作回顾")
+BETWEEN = (
+    "坚持发展第一要务",
+    "(一)大力推进新型工业化",
+    "市教育局局长姜元韶:",
+    "千字为先 勇当龙头",
+    "一、2023年工作回顾",
+)
 PARAGRAPHS = long_paragraphs()
 
 
@@ -194,7 +200,9 @@ def test_wrapped_chinese_paragraphs_come_back(width: int, separator: str, indent
     for first in range(0, len(PARAGRAPHS), 3):
         group = PARAGRAPHS[first : first + 3]
         headings = [BETWEEN[(first + k) % len(BETWEEN)] for k in range(len(group))]
-        wrapped = [line for h, p in zip(headings, group, strict=True) for line in [h, *wrap_column(p, width, indent)]]
+        wrapped = [
+            line for h, p in zip(headings, group, strict=True) for line in [h, *wrap_column(p, width, indent)]
+        ]
         text_in = separator.join(wrapped) + "\n"
         want = separator.join(x for h, p in zip(headings, group, strict=True) for x in (h, p)) + "\n"
         result = run(text_in)
@@ -279,7 +287,8 @@ def test_joins_replace_only_the_break() -> None:
 
 
 def test_rules_switch_off_in_config() -> None:
-    assert LinewrapConfig().join_wrapped_lines and LinewrapConfig().dehyphenate
+    assert LinewrapConfig().join_wrapped_lines
+    assert LinewrapConfig().dehyphenate
     cfg = dataclasses.replace(CFG, dehyphenate=False)
     # without dehyphenation the hyphen break is left alone, never joined with a space
     assert run("an exam-\nple of it\n", cfg).text == "an exam-\nple of it\n"

@@ -50,7 +50,8 @@ CASES = [
     ("上“擂台”话“实干”:冲刺姿态", "上“擂台”话“实干”：冲刺姿态"),
     ("抓就不难!”", "抓就不难！”"),
     # ellipses
-    (".....", "……"),
+    ("一号厂房;\n.....\n新春伊始", "一号厂房；\n……\n新春伊始"),
+    ("....", "...."),
     ("民俗市集...春节期间", "民俗市集……春节期间"),
     ("还有。。。以及……和…", "还有……以及……和……"),
     ("等等………", "等等……"),
@@ -70,12 +71,14 @@ CASES = [
     ("左(未闭合\n右)", "左(未闭合\n右)"),
     # quotes
     ('他说"好的"就走了, "OK"', "他说“好的”就走了， \"OK\""),
+    ('他说"好的"就走了, "OK"。', "他说“好的”就走了， “OK”。"),
     ('他说"OK"就走了', "他说“OK”就走了"),
     ('奇数"引号"个"', '奇数"引号"个"'),
     # URLs and e-mail addresses are left alone, the marks after them are not
     ("访问https://example.com/a,b?c=1:2,了解更多", "访问https://example.com/a,b?c=1:2，了解更多"),
     ("邮箱:foo.bar@example.com,电话:010-12345678", "邮箱：foo.bar@example.com，电话：010-12345678"),
-    ("见www.qingdao.gov.cn/(首页),谢谢", "见www.qingdao.gov.cn/(首页)，谢谢"),
+    ("见www.qingdao.gov.cn/(首页),谢谢", "见www.qingdao.gov.cn/（首页），谢谢"),
+    ("见https://zh.wikipedia.org/wiki/A_(B),谢谢", "见https://zh.wikipedia.org/wiki/A_(B)，谢谢"),
     # English stays English, also inside Chinese text
     ('He said: "I think, therefore I am." 然后走了', 'He said: "I think, therefore I am." 然后走了'),
     ("Hello, world! Really? Yes: (fine)...", "Hello, world! Really? Yes: (fine)..."),

@@ -12,7 +12,6 @@ import base64
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,11 +23,13 @@ import pytest
 from clean_seeds import runner
 from clean_seeds.config import Config
 from clean_seeds.report import write_report
-from tests.test_review import make_output
+from tests.test_review import DOCS, make_output
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "report-seeds.png"
+#: A file name that is also markup: must show as text and never run.
+HOSTILE_NAME = "<img src=x onerror=document.title='pwned'>.txt"
 
 
 def _ensure_chromium() -> None:
@@ -82,7 +83,13 @@ class Browser:
         try:
             target = self.call("Target.createTarget", url="about:blank")["targetId"]
             self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-            self.call("Emulation.setDeviceMetricsOverride", width=1280, height=1000, deviceScaleFactor=1, mobile=False)
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=1280,
+                height=1000,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
         except (RuntimeError, OSError):
             self.close()
             raise
@@ -120,7 +127,9 @@ class Browser:
     def open(self, url: str) -> None:
         """Load ``url`` and wait until the report has rendered."""
         self.call("Page.navigate", url=url)
-        self.wait("document.readyState === 'complete' && document.body && document.body.dataset.ready === '1'")
+        self.wait(
+            "document.readyState === 'complete' && document.body && document.body.dataset.ready === '1'"
+        )
 
     def set_hash(self, state: str) -> None:
         self.js("document.body.dataset.ready = ''")
@@ -166,7 +175,10 @@ ATTRS = "[...document.querySelectorAll({!r})].map(e => e.getAttribute({!r}))"
 
 def shown_stats(browser: Browser) -> dict[str, int]:
     names = browser.js("[...document.querySelectorAll('#stats .stat')].map(e => e.id)")
-    return {name.removeprefix("stat-"): int(browser.js(f"document.getElementById({name!r}).dataset.value")) for name in names}
+    return {
+        name.removeprefix("stat-"): int(browser.js(f"document.getElementById({name!r}).dataset.value"))
+        for name in names
+    }
 
 
 def visible_number(browser: Browser, name: str) -> int:
@@ -195,7 +207,9 @@ def test_seeds_report(browser: Browser, tmp_path: Path) -> None:
     if len(keys) >= 2:
         rule = keys[0]
         browser.set_hash(f"rule={rule}")
-        assert set(browser.js(ATTRS.format("#doc-view [data-rule], #flag-list [data-rule]", "data-rule"))) <= {rule}
+        assert set(
+            browser.js(ATTRS.format("#doc-view [data-rule], #flag-list [data-rule]", "data-rule"))
+        ) <= {rule}
     clusters = browser.js("D.clusters.length")
     if clusters:
         assert browser.js("document.querySelector('#dup-list .cluster .kept').innerText")
@@ -205,9 +219,9 @@ def test_synthetic_report_filters_duplicates_and_hostile_text(
     browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs = {
-        "a.txt": "第一段<b>重要</b>内容--结束。\n\n共同的段落，出现两次。\n\n第2段有编号。\n",
-        "b.txt": "English <br>line -- with dash.\n\n共同的段落，出现两次。\n\n第3段有编号。\n\n缺字???的行。\n",
-        "<img src=x onerror=document.title='pwned'>.txt": (
+        "a.txt": DOCS["a.txt"],
+        "b.txt": DOCS["b.txt"],
+        HOSTILE_NAME: (
             "</script><script>document.title='pwned'</script><b>x</b>--\n"
             "<img src=x onerror=\"document.title='pwned'\">??? \u2028 end\n"
         ),
@@ -219,10 +233,10 @@ def test_synthetic_report_filters_duplicates_and_hostile_text(
     assert browser.js("document.title") != "pwned"
     assert browser.js("document.querySelectorAll('img').length") == 0
     assert browser.js("document.querySelectorAll('script').length") == 2
-    assert "<img src=x onerror=document.title='pwned'>.txt" in browser.js(TEXTS.format("#doc-list .doc-row td"))
+    assert HOSTILE_NAME in browser.js(TEXTS.format("#doc-list .doc-row td"))
 
     browser.set_hash("rule=punctuation.em_dash")
-    assert browser.js(TEXTS.format("#doc-list .doc-row td:first-child")) == ["a.txt", "b.txt", docs_hostile_name()]
+    assert browser.js(TEXTS.format("#doc-list .doc-row td:first-child")) == [HOSTILE_NAME, "a.txt", "b.txt"]
     assert set(browser.js(ATTRS.format("#doc-view [data-rule]", "data-rule"))) == {"punctuation.em_dash"}
     assert browser.js(TEXTS.format("#doc-text .ed")) == ["—"]
     assert browser.js(TEXTS.format("#dup-list .cluster")) == []
@@ -232,7 +246,10 @@ def test_synthetic_report_filters_duplicates_and_hostile_text(
     assert browser.js("document.getElementById('view-original').classList.contains('on')")
 
     browser.set_hash("kind=flags")
-    assert browser.js(TEXTS.format("#flag-list .flag-row td:nth-child(3)")) == ["review.ocr_gap", "review.ocr_gap"]
+    assert browser.js(TEXTS.format("#flag-list .flag-row td:nth-child(3)")) == [
+        "review.ocr_gap",
+        "review.ocr_gap",
+    ]
 
     browser.set_hash("stage=dedup")
     clusters = browser.js(
@@ -242,13 +259,14 @@ def test_synthetic_report_filters_duplicates_and_hostile_text(
     )
     assert clusters == [
         {"sim": 0.85, "kept": "第2段有编号。", "keptDoc": "a.txt", "copies": [["b.txt", "第3段有编号。"]]},
-        {"sim": 1.0, "kept": "共同的段落，出现两次。", "keptDoc": "a.txt", "copies": [["b.txt", "共同的段落，出现两次。"]]},
+        {
+            "sim": 1.0,
+            "kept": "共同的段落，出现两次。",
+            "keptDoc": "a.txt",
+            "copies": [["b.txt", "共同的段落，出现两次。"]],
+        },
     ]
     assert browser.js("document.title") != "pwned"
-
-
-def docs_hostile_name() -> str:
-    return "<img src=x onerror=document.title='pwned'>.txt"
 
 
 def test_flag_decisions_persist(browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,8 +278,3 @@ def test_flag_decisions_persist(browser: Browser, tmp_path: Path, monkeypatch: p
     browser.open(report.as_uri() + "#kind=flags")
     assert browser.js(ATTRS.format("#flag-list .flag-row", "data-state")) == ["accept"]
     assert browser.js("document.getElementById('flag-counts').innerText").startswith("1 flags: 1 accepted")
-
-
-def test_chromium_can_be_found_or_installed() -> None:
-    _ensure_chromium()
-    assert shutil.which(str(CHROMIUM))

@@ -11,7 +11,9 @@ import typer
 
 from .config import load_config
 from .errors import CleanSeedsError
+from .report import write_report
 from .restore import restore as restore_output
+from .review import load_review, render_terminal
 from .runner import RunOptions, total_input_bytes
 from .runner import run as run_job
 
@@ -42,6 +44,7 @@ def run(
         os.cpu_count() or 1
     ),
     dedup: Annotated[bool, typer.Option("--dedup/--no-dedup", help="Remove duplicate paragraphs.")] = True,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write an HTML report.")] = None,
 ) -> None:
     """Clean INPUT into OUTPUT; the change log and run summary go to OUTPUT/.clean_seeds/."""
     try:
@@ -51,6 +54,8 @@ def run(
         options = RunOptions(input, output, cfg, str(config) if config else None, dry_run, overwrite, workers)
         show_bar = not quiet and sys.stderr.isatty()
         summary = _run_with_progress(options, show_bar)
+        if report is not None and not dry_run:
+            write_report(output, report)
     except CleanSeedsError as err:
         raise _fail(err) from None
     except KeyboardInterrupt:
@@ -111,6 +116,32 @@ def restore(
     except CleanSeedsError as err:
         raise _fail(err) from None
     typer.echo(f"restored {count} documents into {restored}")
+
+
+@app.command()
+def review(
+    output: Annotated[Path, typer.Argument(help="OUTPUT folder of a previous run.")],
+    stage: Annotated[str | None, typer.Option("--stage", help="Only edits of this stage.")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="Only this rule (rule or stage.rule).")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only documents matching this glob.")] = None,
+    flags: Annotated[bool, typer.Option("--flags", help="Only review flags.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="List at most N edits.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report to FILE.")] = None,
+) -> None:
+    """Show what a run changed: a summary, then every edit in context (or an HTML report)."""
+    try:
+        if html is not None:
+            write_report(output, html)
+            typer.echo(f"report: {html}")
+            return
+        found = load_review(output, stage, rule, doc, flags, limit)
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        for line in render_terminal(found, color=color):
+            typer.echo(line)
+    except CleanSeedsError as err:
+        raise _fail(err) from None
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader (e.g. `head`) has gone: stop quietly
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -107,7 +107,7 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         if key not in fields:
             raise ConfigError(f"unknown key '{name}'")
         hint = hints[key]
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             values[key] = _build(hint, value, f"{name}.")
         else:
             values[key] = _coerce(hint, value, name)

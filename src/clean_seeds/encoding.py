@@ -62,8 +62,6 @@ COMMON_PUNCTUATION = "".join(
 COMMON_RUN = re.compile(f"[{char_class(COMMON_HANZI + COMMON_PUNCTUATION)}]+")
 #: runs of lone surrogates U+DC80-U+DCFF: bytes that ``surrogateescape`` could not decode
 UNDECODABLE_RUN = re.compile("[\udc80-\udcff]+")
-#: up to three undecodable bytes at the end: a character cut off by sampling
-TRUNCATED_TAIL = re.compile("[\udc80-\udcff]{1,3}\\Z")
 #: control bytes that do not occur in text files (all of C0 but tab, LF, VT, FF, CR and ESC)
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 #: leading bytes of common binary formats: PDF, PNG, GIF, JPEG, ZIP/docx, gzip, ELF, OLE (doc/xls)
@@ -86,6 +84,8 @@ MIN_DAMAGED_UTF8 = 20
 MAX_CP1252_SHARE = 0.3
 #: how much of a file the slow path scores and shows charset-normalizer
 SAMPLE_BYTES = 256 * 1024
+#: how much of a file is decoded leniently to see whether a few bad bytes spoil a codec
+TOLERANT_SAMPLE_BYTES = 16 * 1024
 #: share of control bytes (in the sample) above which a file counts as binary
 MAX_CONTROL_SHARE = 0.05
 
@@ -214,13 +214,14 @@ def _decode_utf16(raw: bytes) -> Decoded | None:
 
 
 def _decode_sample(raw: bytes, codec: str) -> Decoded:
-    """Decode the first :data:`SAMPLE_BYTES` of ``raw``, not counting a character cut at the end."""
-    if len(raw) <= SAMPLE_BYTES:
-        return _decode_escaped(raw, codec)
-    text = raw[:SAMPLE_BYTES].decode(codec, "surrogateescape")
-    tail = TRUNCATED_TAIL.search(text)
-    cut = len(tail.group()) if tail else 0
-    return Decoded(text[: len(text) - cut], codec, count_undecodable(text) - cut)
+    """The first :data:`TOLERANT_SAMPLE_BYTES` of ``raw`` decoded, bad bytes dropped and counted
+    (not counting a character cut at the end of the sample)."""
+    sample = raw[:TOLERANT_SAMPLE_BYTES]
+    text = sample.decode(codec, "ignore")  # the fast way to count bad bytes: drop them
+    dropped = len(sample) - len(text.encode(codec, "replace"))
+    if len(sample) < len(raw):
+        dropped = max(0, dropped - 3)
+    return Decoded(text, codec, dropped)
 
 
 def _is_damaged_utf8(raw: bytes) -> bool:
@@ -237,13 +238,18 @@ def _best_cjk(raw: bytes) -> Decoded | None:
     """
     best: tuple[float, int, Decoded] | None = None
     for codec in CJK_CODECS:
-        sample = _decode_sample(raw, codec)
+        decoded: Decoded | None = None
+        try:
+            decoded = Decoded(raw.decode(codec), codec)
+            sample = Decoded(decoded.text[:SAMPLE_BYTES], codec)
+        except UnicodeDecodeError:
+            sample = _decode_sample(raw, codec)
         score = plausibility(sample.text)
         if score < MIN_CJK_PLAUSIBILITY or sample.undecodable > max(1, MAX_DAMAGE * len(sample.text)):
             continue
         if best is not None and (score, -sample.undecodable) <= best[:2]:
             continue
-        decoded = _decode_escaped(raw, codec)
+        decoded = decoded or _decode_escaped(raw, codec)
         if decoded.text.encode(codec, "surrogateescape") == raw:  # duplicate mappings cannot restore
             best = (score, -sample.undecodable, decoded)
     return None if best is None else best[2]

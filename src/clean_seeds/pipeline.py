@@ -42,7 +42,7 @@ def stamp(edits: Iterable[Edit], text: str, *, stage: str, step: int, doc: str =
 CORPUS_STEP = sum(len(module.RULES) for module in STAGES)
 
 
-def run_stages(text: str, config: Config, timings: Counter[str] | None = None) -> Cleaned:
+def run_stages(text: str, config: Config, timings: dict[str, float] | None = None) -> Cleaned:
     """Run every enabled rule of every enabled per-document stage over ``text``.
 
     ``timings``, if given, accumulates seconds spent per stage.
@@ -63,7 +63,7 @@ def run_stages(text: str, config: Config, timings: Counter[str] | None = None) -
                     text = result.text
             step += 1
         if timings is not None:
-            timings[module.STAGE] += time.perf_counter() - started
+            timings[module.STAGE] = timings.get(module.STAGE, 0.0) + time.perf_counter() - started
     return Cleaned(text, tuple(edits))
 
 

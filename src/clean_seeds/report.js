@@ -123,7 +123,12 @@ function docLines(d, view) {
     if (typeof piece !== "string" && !tags.length && !text) continue;
     if (!text) { lines[lines.length - 1].push([null, tags]); continue; }
     const parts = text.split("\n");
-    parts.forEach((part, k) => { if (k) lines.push([]); if (part) lines[lines.length - 1].push([part, tags]); });
+    parts.forEach((part, k) => {
+      // a changed line break is drawn as ⏎ so that joined or removed lines stay visible
+      if (k && tags.length) lines[lines.length - 1].push(["⏎", tags]);
+      if (k) lines.push([]);
+      if (part) lines[lines.length - 1].push([part, tags]);
+    });
   }
   return lines;
 }
@@ -158,7 +163,12 @@ function renderDoc() {
       lines.slice(from, from + PAGE_LINES).map((parts, k) => renderLine(parts, from + k + 1, S.line)).join("") + "</div>";
     box.innerHTML = head + body + editList(d);
     pager($("text-pager"), page, pages, "lp");
-    if (S.line) { const el = document.getElementById("L" + S.line); if (el) el.scrollIntoView({block: "center"}); }
+    const target = S.line && document.getElementById("L" + S.line);
+    if (target) {
+      const text = $("doc-text");
+      text.scrollTop = target.offsetTop - text.clientHeight / 3;
+      $("documents").scrollIntoView();
+    }
     if (S.e !== "") for (const el of document.querySelectorAll(`#doc-text [data-e="${parseInt(S.e, 10)}"]`)) el.classList.add("sel");
     wireDoc(d);
     return;

@@ -67,7 +67,7 @@ class Outcome:
     cleaned: Cleaned | None
     skipped: Skipped | None
     bytes_in: int
-    timings: Counter[str]
+    timings: dict[str, float]
 
 
 _WORKER_CONFIG: Config | None = None
@@ -87,7 +87,7 @@ def _clean_source(source: Source) -> Outcome:
     else:
         item = read_record(source)
         size = len(source.line or b"")
-    timings: Counter[str] = Counter()
+    timings: dict[str, float] = {}
     if isinstance(item, Skipped):
         return Outcome(source, None, None, item, size, timings)
     result = run_stages(item.text, config, timings)
@@ -126,7 +126,7 @@ class Run:
         self.staging = staging
         self.is_jsonl = is_jsonl
         self.tally = Tally()
-        self.timings: Counter[str] = Counter()
+        self.timings: dict[str, float] = {}
         self.encodings: Counter[str] = Counter()
         self.skipped: list[Skipped] = []
         self.documents = 0
@@ -153,7 +153,8 @@ class Run:
     def take(self, outcome: Outcome) -> None:
         """Finish one document: dedup, write its text, log its edits, note it in the manifest."""
         self.bytes_in += outcome.bytes_in
-        self.timings.update(outcome.timings)
+        for stage, seconds in outcome.timings.items():
+            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
         if outcome.skipped is not None:
             self._skip(outcome)
             return
@@ -166,7 +167,7 @@ class Run:
             removed = self.dedup.process(document.id, text)
             edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
             text = removed.text
-            self.timings["dedup"] += time.perf_counter() - started
+            self.timings["dedup"] = self.timings.get("dedup", 0.0) + time.perf_counter() - started
         self.tally.add(edits)
         write_edits(self.changes, edits)
         self.documents += 1

@@ -74,7 +74,7 @@ _JUMP_CJK = rf"(?:紧接|上接|下转|转至|转|接)[ \t]*{_PAGE_REF}"
 _JUMP_EN = r"(?i:(?:continued|cont[’']?d\.?)[ \t]+(?:on|from)[ \t]+(?:page|p\.)[ \t]*[A-Z]?[0-9]{1,3})"
 JUMP = rf"(?:{_JUMP_CJK}|{_JUMP_EN})"
 # A cheap pre-check for the default jump patterns: a jump word before a page reference.
-JUMP_HINT = re.compile(r"[转接续][ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|[Cc]ont")
+JUMP_HINT = re.compile(r"[转接][ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|[Cc]ont")
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
 

@@ -107,6 +107,8 @@ PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "�
 # A word hyphenated at a line end: letters, ``-``, the break (blank lines allowed), then a
 # lower-case word.  ``--`` and a dash after a space (``foo -``) are not hyphenation.
 HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([A-Za-z]+)-[ \t]*\n(?:[ \t]*\n)*[ \t]*([a-z]+)")
+# Two Latin letters in a row: a text without them has no English words to count.
+LATIN_PAIR = re.compile(r"[A-Za-z]{2}")
 # Latin words, and hyphenated compounds, as counted for :func:`dehyphenate`.
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -262,7 +264,9 @@ class _Document:
         blank_share = sum(b.blank_before for b in breaks) / len(breaks)
         #: blank lines mark paragraphs only when some breaks have them and some do not
         self.blank_means_paragraph = 1 - cfg.uniform_blank_share < blank_share < cfg.uniform_blank_share
-        wrapped = [a.width for a, b in zip(lines, breaks, strict=False) if not b.blank_before and not a.stop_end]
+        wrapped = [
+            a.width for a, b in zip(lines, breaks, strict=False) if not b.blank_before and not a.stop_end
+        ]
         #: typical width of lines followed by a single newline (mixed documents)
         self.wrap_width = median(wrapped) if self.blank_means_paragraph and wrapped else 0.0
         self.indent_means_paragraph = not all(line.indented for line in lines)
@@ -402,7 +406,7 @@ class _Document:
 
     def _latin_full(self, i: int, b: _Line) -> bool:
         """An English sentence end on a full line: the paragraph may still go on."""
-        if not _is_latin(b.text[0]) or not b.punct and b.width < self.cfg.fill_ratio * self.lines[i].width:
+        if not _is_latin(b.text[0]) or (not b.punct and b.width < self.cfg.fill_ratio * self.lines[i].width):
             return False
         if self.blank_means_paragraph and not b.blank_before and self.wrap_width:
             return self.lines[i].width >= self.cfg.fill_ratio * self.wrap_width
@@ -550,7 +554,7 @@ class WordCollector:
         self.words: set[str] = set()
 
     def add(self, text: str) -> None:
-        if not self.cfg.dehyphenate or not text.isascii() and not re.search(r"[A-Za-z]{2}", text):
+        if not self.cfg.dehyphenate or not LATIN_PAIR.search(text):
             return
         room = self.cfg.max_corpus_words - len(self.words)
         for word in LATIN_WORD.findall(text):

@@ -42,6 +42,7 @@ _ATTRS = rf"(?:(?:\s+{_ATTR_BARE})*\s+{_ATTR_BARE}{_ATTR_VALUE}(?:\s+{_ATTR_BARE
 
 # Markdown ATX heading marks at the start of a line (``## 标题 ##``); CommonMark allows 1-6
 # ``#`` followed by a space, so ``#话题#`` (a hashtag) is not a heading.
+HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
 MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+(\S[^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 # ``**strong**``: not glued to a letter or digit outside (``2**10**3`` is arithmetic), no
@@ -62,6 +63,12 @@ SUBSCRIPT_BASE = re.compile(r"(?<![A-Za-z_\\])(?:[A-Z][a-z]?){1,4}\Z")
 SUBSCRIPT_BASE_WINDOW = 8
 # Braces around a superscript (``10^{6}`` -> ``10^6``); the caret itself carries meaning.
 SUPERSCRIPT_BRACES = re.compile(r"(?<=[A-Za-z0-9)])\^\{([0-9A-Za-z.+\-]{1,8})\}")
+
+# An unclosed tag-like ``<x`` just before a tag run: removing the run would glue the two into
+# a new tag (``<<b>div>`` -> ``<div>``), so such a run is left alone.
+OPEN_TAG_BEFORE = re.compile(r"<(?:[/A-Za-z][^<>\n]*)?\Z")
+#: How far back (characters) an unclosed ``<x`` before a tag run is looked for.
+OPEN_TAG_WINDOW = 64
 
 # Single-letter tag names that also read as variables (``a<b>c``): stripped only when a
 # closing tag of the same name exists or when they do not sit between letters or digits.
@@ -132,11 +139,14 @@ class _TagPatterns:
         # Fragments cut at a line edge: ``</div`` or ``<div class="x"`` ending a line, ``div>``
         # or ``/p>`` starting one.  Single-letter names only with their ``/`` (``a <b`` is text).
         long_names = _names(tuple(t for t in block + cell + inline + code if len(t) > 1))
+        # (A run of fragments goes at once: ``<div<div`` or ``div>div>``.)
+        fragment = rf"(?:/(?:{known})|(?:{long_names}))"
         self.broken_tail = re.compile(
-            rf"<(?:/(?:{known})|(?:{long_names}))(?:\s[^<>\n]*=[^<>\n]*)?[ \t]*$", re.IGNORECASE | re.MULTILINE
+            rf"(?:[ \t]*<{fragment})+(?:\s[^<>\n]*=[^<>\n]*)?[ \t]*$", re.IGNORECASE | re.MULTILINE
         )
+        # Heading marks among head fragments stay, for `strip_markdown_headings`.
         self.broken_head = re.compile(
-            rf"^[ \t]*(?:/(?:{known})|(?:{long_names}))[ \t]*/?>", re.IGNORECASE | re.MULTILINE
+            rf"^(?:{HEADING_MARK.pattern}|[ \t]*{fragment}[ \t]*/?>)+", re.IGNORECASE | re.MULTILINE
         )
 
 
@@ -189,6 +199,8 @@ def strip_html_tags(text: str, cfg: MarkupConfig) -> Cleaned:
         after = text[end] if end < len(text) else "\n"
         if _looks_like_comparison(text, m.group(), before, after):
             continue
+        if OPEN_TAG_BEFORE.search(text, max(0, start - OPEN_TAG_WINDOW), start):
+            continue
         spans.append((start, end, _tag_run_replacement(patterns, m.group(), before, after)))
     return replace_spans(text, "strip_html_tags", spans)
 
@@ -224,7 +236,10 @@ def strip_broken_tags(text: str, cfg: MarkupConfig) -> Cleaned:
     if "<" in text:
         spans += [(m.start(), m.end(), "") for m in patterns.broken_tail.finditer(text)]
     if ">" in text:
-        spans += [(m.start(), m.end(), "") for m in patterns.broken_head.finditer(text)]
+        spans += [
+            (m.start(), m.end(), "".join(HEADING_MARK.findall(m.group())))
+            for m in patterns.broken_head.finditer(text)
+        ]
     return replace_spans(text, "strip_broken_tags", _disjoint(spans))
 
 

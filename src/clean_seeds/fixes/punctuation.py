@@ -77,10 +77,10 @@ ANY_BRACKET = re.compile(r"[()（）]")
 DOUBLE_QUOTE = re.compile('"')
 QUOTED = re.compile(r'"([^"\n]*)"')
 
-# An ellipsis in any of its OCR forms: three or more ASCII or full-width dots or 。, or any
-# run of … (the standard ``……`` is rewritten to itself, which logs nothing).  It starts with a
-# character class so the regex engine can skip ahead fast.
-ELLIPSIS = re.compile(r"[.．。…](?:(?<=…)|(?=[.．。]{2}))[.．。…]*")
+# An ellipsis in any of its OCR forms: three or more of the same ASCII or full-width dot or
+# 。, or any run of … (the standard ``……`` is rewritten to itself, which logs nothing).  It
+# starts with a character class so the regex engine can skip ahead fast.
+ELLIPSIS = re.compile(r"[.．。…](?:(?<=…)…*|(?<=\.)\.{2,}|(?<=．)．{2,}|(?<=。)。{2,})")
 # A table-of-contents leader (``第一章........12``): a long dot run then a page number.
 TOC_LEADER = re.compile(r"\.{6,}[ \t]*\d+[ \t]*$", re.MULTILINE)
 
@@ -101,7 +101,7 @@ class PunctuationConfig:
     #: ``(`` ``)`` pairs on one line whose content contains Chinese become ``（）``
     fullwidth_brackets: bool = True
     #: ``"`` pairs on a line with an even number of them become ``“”`` when the content contains
-    #: Chinese or the pair stands right next to Chinese
+    #: Chinese or Chinese stands on both sides of the pair
     fullwidth_quotes: bool = True
     #: an ASCII ``.`` after a CJK character at the end of a line becomes ``。``
     fullwidth_full_stop: bool = True
@@ -255,8 +255,8 @@ def _bracket_pairs(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def fullwidth_quotes(text: str, cfg: PunctuationConfig) -> Cleaned:
-    """ASCII ``"`` pairs become ``“”`` when their content contains Chinese or the pair stands
-    right next to Chinese; only on lines with an even number of ``"``, paired left to right.
+    """ASCII ``"`` pairs become ``“”`` when their content contains Chinese or Chinese stands on
+    both sides of the pair; only on lines with an even number of ``"``, paired left to right.
 
     >>> fullwidth_quotes('他说"好的"就走了, "OK"', PunctuationConfig()).text
     '他说“好的”就走了, "OK"'
@@ -272,15 +272,16 @@ def fullwidth_quotes(text: str, cfg: PunctuationConfig) -> Cleaned:
             start, end = m.span()
             if is_protected(protected, start):
                 continue
-            if HAS_CJK.search(m.group(1)) or _next_to_chinese(text, start, end):
+            if HAS_CJK.search(m.group(1)) or _between_chinese(text, start, end):
                 spans += [(start, start + 1, "“"), (end - 1, end, "”")]
     return replace_spans(text, "fullwidth_quotes", spans)
 
 
-def _next_to_chinese(text: str, start: int, end: int) -> bool:
-    """True if the character right before ``start`` or right at ``end`` is Chinese."""
-    before = start > 0 and CHINESE_CHAR.match(text, start - 1) is not None
-    return before or CHINESE_CHAR.match(text, end) is not None
+def _between_chinese(text: str, start: int, end: int) -> bool:
+    """True if the nearest non-transparent neighbours on *both* sides are Chinese."""
+    before = _neighbour(text, start - 1, -1)
+    after = _neighbour(text, end, 1)
+    return all(char and CHINESE_CHAR.match(char) for char in (before, after))
 
 
 def fullwidth_full_stop(text: str, cfg: PunctuationConfig) -> Cleaned:
@@ -330,4 +331,9 @@ def _between_digits(text: str, pos: int) -> bool:
     )
 
 
-RULES = (unify_ellipsis, fullwidth_brackets, fullwidth_quotes, fullwidth_full_stop, fullwidth_punctuation)
+# The order makes the stage idempotent: each rule's context must be final when it runs.
+# Brackets first (context scans stop at a full-width bracket, not at an ASCII one); ellipses
+# before marks and quotes (``。。。`` is Chinese, ``……`` transparent); quotes after marks (an
+# ASCII mark is transparent, a full-width one Chinese); the full stop after quotes (``中."``
+# becomes ``中.”``, a sentence end).
+RULES = (fullwidth_brackets, unify_ellipsis, fullwidth_punctuation, fullwidth_quotes, fullwidth_full_stop)

@@ -15,6 +15,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-* codecs named in CHARMAP_ENCODINGS
@@ -97,6 +98,8 @@ UNLIKELY_CJK = re.compile(f"[{UNCOMMON_HANZI}\uac00-\ud7af]")
 CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: any such control character: the cheap test before CONTROL
 CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: the units fix_mojibake diffs ftfy's output in: runs of ASCII and runs of other characters
+DIFF_TOKEN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 #: characters a joiner may sit between: neither ASCII, whitespace, CJK nor full-width forms
 #: (emoji ZWJ sequences, ZWNJ in Persian or Indic words)
 _JOINABLE = r"[^\x00-\x7f\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u200b-\u200f]"
@@ -321,12 +324,17 @@ def _no_worse(line: str, fixed: str) -> bool:
 
 
 def _diff_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
-    """The minimal replacements turning ``old`` into ``new``, as spans offset by ``offset``."""
-    if old == new:
-        return []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    """The replacements turning ``old`` into ``new``, as spans offset by ``offset``.
+
+    The diff runs over tokens (runs of ASCII, runs of other characters) rather than
+    characters: as precise for mojibake, which never changes ASCII, and fast on long lines.
+    """
+    old_tokens, new_tokens = DIFF_TOKEN.findall(old), DIFF_TOKEN.findall(new)
+    old_starts = [0, *accumulate(map(len, old_tokens))]
+    new_starts = [0, *accumulate(map(len, new_tokens))]
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     return [
-        (offset + i1, offset + i2, new[j1:j2])
+        (offset + old_starts[i1], offset + old_starts[i2], new[new_starts[j1] : new_starts[j2]])
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
@@ -356,6 +364,8 @@ def _round_trip(run: str, cfg: UnicodeConfig) -> str | None:
     if "\ufffd" in run:  # a lost byte: the bytes around it no longer line up
         return None
     floor = max(cfg.min_plausibility, plausibility(run) + cfg.min_plausibility_gain)
+    if floor > 1.0:  # already plausible: no candidate can be clearly better
+        return None
     best: tuple[float, str] | None = None
     for trip in cfg.round_trips:
         encode, _, decode = trip.partition(">")
