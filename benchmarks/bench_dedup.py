@@ -65,11 +65,12 @@ def build(n: int, seed: int = 0) -> tuple[list[str], dict[int, int]]:
     while len(paragraphs) < n:
         roll = rng.random()
         if roll < 0.6 or not originals:
-            text = rng.choice(base)
-            cut = rng.randrange(20, len(text) - 10)
-            other = rng.choice(base)
-            start = rng.randrange(0, max(1, len(other) - 60))
-            paragraphs.append(f"{len(paragraphs)}号：" + text[:cut] + other[start : start + 60] + text[cut:])
+            pieces = []
+            for _ in range(3):  # three fragments of different seed paragraphs: distinct originals
+                source = rng.choice(base)
+                start = rng.randrange(0, max(1, len(source) - 40))
+                pieces.append(source[start : start + rng.randrange(30, 60)])
+            paragraphs.append(f"{len(paragraphs)}号：" + "，".join(pieces) + "。")
             originals.append(len(paragraphs) - 1)
         elif roll < 0.75:
             i = rng.choice(originals)

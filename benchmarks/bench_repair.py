@@ -174,7 +174,7 @@ def documents(kind: str, seed: int = 0, share: float = 1.0) -> list[Case]:
     sources: Iterable[Sequence[Para]] = (
         [synth.ENGLISH_PARAGRAPHS] if english else synth.seed_paragraphs().values()
     )
-    cases = []
+    cases: list[Case] = []
     for paragraphs in sources:
         paragraphs = paragraphs[: max(1, round(len(paragraphs) * share))]
         start = 0

@@ -282,8 +282,11 @@ def hard_negatives_removed(corpus: Path, output: Path, sample: int) -> str:
     return f"{removed}/{len(pairs)}"
 
 
-def identical_trees(a: Path, b: Path) -> bool:
-    """Same files with the same bytes (the run summaries excepted: they hold timings)."""
+def differing_files(a: Path, b: Path) -> list[str]:
+    """Files whose bytes differ between two output trees (or exist in one only), in path order.
+
+    The run summaries are left out: they hold timings.
+    """
 
     def digests(root: Path) -> dict[str, str]:
         out = {}
@@ -293,7 +296,18 @@ def identical_trees(a: Path, b: Path) -> bool:
                     out[path.relative_to(root).as_posix()] = hashlib.file_digest(stream, "sha256").hexdigest()
         return out
 
-    return digests(a) == digests(b)
+    left, right = digests(a), digests(b)
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+def code_fingerprint() -> str:
+    """A hash of clean_seeds' source files, to tell whether the code changed between two runs."""
+    import clean_seeds
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(clean_seeds.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- one corpus ---------------------------------------------------------------------------
@@ -336,7 +350,10 @@ def bench_corpus(
             command = clean_seeds_command(corpus, output, workers)
         else:
             command = reference_command(corpus, output, "rensa" if name == "rensa" else "datasketch")
-        row: dict[str, Any] = {"pipeline": name, "workers": workers, **watch(command, log)}
+        row: dict[str, Any] = {"pipeline": name, "workers": workers, "code": code_fingerprint()}
+        row.update(watch(command, log))
+        if code_fingerprint() != row["code"]:
+            row["code"] = "changed during the run"
         if row["exit_code"] not in (0, 3):
             row["error"] = log.read_text(errors="replace")[-500:]
             runs.append(row)
@@ -357,9 +374,11 @@ def bench_corpus(
     result["runs"] = runs
     result["ratios"] = ratios(runs)
     if "clean_seeds-1" in outputs and "clean_seeds-2" in outputs:
-        result["identical_outputs_1_vs_2_workers"] = identical_trees(
-            outputs["clean_seeds-1"], outputs["clean_seeds-2"]
-        )
+        differ = differing_files(outputs["clean_seeds-1"], outputs["clean_seeds-2"])
+        result["identical_outputs_1_vs_2_workers"] = not differ
+        result["differing_files"] = differ[:10]
+        codes = {r["code"] for r in runs if r["pipeline"] == "clean_seeds"}
+        result["code_changed_between_runs"] = len(codes) > 1
     if not args.keep_outputs:
         for output in outputs.values():
             shutil.rmtree(output, ignore_errors=True)
@@ -435,6 +454,10 @@ def markdown(results: dict[str, Any]) -> str:
         if "identical_outputs_1_vs_2_workers" in corpus:
             same = "yes" if corpus["identical_outputs_1_vs_2_workers"] else "**NO**"
             lines.append(f"Outputs, change log and manifest byte-identical with 1 and 2 workers: {same}.")
+            if corpus["differing_files"]:
+                lines.append(f"Differing files (first 10): {', '.join(corpus['differing_files'])}.")
+            if corpus["code_changed_between_runs"]:
+                lines.append("The clean_seeds source changed between the runs: the comparison is void.")
         lines += _stage_table(corpus)
     if results.get("repair"):
         lines += ["", "## Repair of damaged seed paragraphs (bench_repair.py, dedup off)", "", "```"]

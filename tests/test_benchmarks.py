@@ -194,6 +194,7 @@ def test_run_writes_results_and_workers_agree(tmp_path: Path) -> None:
     assert {"cpu", "cores", "ram_gb", "python"} <= set(results["machine"])
     (corpus,) = results["corpora"]
     assert corpus["identical_outputs_1_vs_2_workers"] is True
+    assert corpus["differing_files"] == []
     assert [(r["pipeline"], r["workers"]) for r in corpus["runs"]] == [("clean_seeds", 1), ("clean_seeds", 2)]
     for row in corpus["runs"]:
         assert row["exit_code"] in (0, 3)

@@ -86,7 +86,8 @@ def test_stage(text_in: str, text_out: str | None) -> None:
 def test_seeds_replay_and_are_idempotent(name: str) -> None:
     text, _ = run_stage(seed_texts()[name])
     assert run_stage(text) == (text, [])
-    assert "</div" not in text and "## " not in text and "PM_" not in text
+    for residue in ("</div", "## ", "PM_"):
+        assert residue not in text
 
 
 def test_seed_003_headings_keep_their_text() -> None:
@@ -116,8 +117,11 @@ FRAGMENTS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=5000, deadline=None)
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=20).map("".join) | st.text(alphabet="中a1 \n<>/&#;_*^{}", max_size=30))
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=20).map("".join)
+    | st.text(alphabet="中a1 \n<>/&#;_*^{}", max_size=30)
+)
 def test_any_text_replays_and_is_idempotent(text: str) -> None:
     out, _ = run_stage(text)
     assert run_stage(out) == (out, [])

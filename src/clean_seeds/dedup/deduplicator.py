@@ -52,7 +52,8 @@ class _Doc:
     length: npt.NDArray[np.int64]
     long: list[int] = field(default_factory=list)  # paragraph indices of long paragraphs
     bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
-    sets: list[npt.NDArray[np.uint32]] = field(default_factory=list)
+    sets: list[npt.NDArray[np.uint32]] = field(default_factory=list)  # sorted unique shingle hashes
+    fps: list[npt.NDArray[np.uint64]] = field(default_factory=list)  # containment fingerprints
     rule: list[str | None] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # global id of the kept twin (or -1)
     info: list[dict[str, object]] = field(default_factory=list)
@@ -181,7 +182,9 @@ class Deduplicator:
             doc.long = np.flatnonzero(length >= self.cfg.min_chars).tolist()
         if doc.long and (self.cfg.near_duplicate or self.cfg.contained_paragraph):
             batch = self._shingler.hash_batch([paragraphs[i] for i in doc.long])
-            doc.sets = [np.unique(batch.of(j)) for j in range(len(doc.long))]
+            doc.sets = _unique_per_paragraph(batch.hashes, batch.offsets)
+            mask = np.uint32((1 << self.cfg.fingerprint_bits) - 1)
+            doc.fps = [shingles[(shingles & mask) == 0].astype(U64) for shingles in doc.sets]
             doc.bands = _band_keys(self._signer.sign(batch), self.cfg.bands, self.cfg.rows)
         return doc
 
@@ -199,7 +202,7 @@ class Deduplicator:
         sigs = cfg.near_duplicate or cfg.contained_paragraph
         bands = np.stack([_bands_of(doc)[j] for doc, j in units]) if sigs else np.zeros((len(units), 0), U64)
         band_hits = self._bands.lookup(bands)
-        fps = [self._fingerprint_keys(doc.sets[j]) if sigs else np.zeros(0, U64) for doc, j in units]
+        fps = [doc.fps[j] if sigs else np.zeros(0, U64) for doc, j in units]
         fp_hits = self._fingerprints.lookup(np.concatenate(fps)) if fps else np.zeros(0, np.int64)
         fp_offsets = np.cumsum([0] + [len(f) for f in fps])
         local_exact: dict[int, int] = {}
@@ -255,10 +258,6 @@ class Deduplicator:
                     np.fromiter(local.values(), np.uint32, len(local)),
                 )
 
-    def _fingerprint_keys(self, shingles: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-        mask = np.uint32((1 << self.cfg.fingerprint_bits) - 1)
-        return shingles[(shingles & mask) == 0].astype(U64)
-
     def _best_match(
         self, shingles: npt.NDArray[np.uint32], candidates: set[int], _new: object
     ) -> tuple[int, float]:
@@ -269,7 +268,7 @@ class Deduplicator:
             other = self._sets.get(c)
             if min(size, len(other)) < self.cfg.threshold * max(size, len(other)):
                 continue  # Jaccard <= |small| / |large|
-            common = len(np.intersect1d(shingles, other, assume_unique=True))
+            common = _common(shingles, other)
             similarity = common / (size + len(other) - common)
             if similarity >= self.cfg.threshold and similarity > best_sim:
                 best, best_sim = c, similarity
@@ -291,7 +290,7 @@ class Deduplicator:
             other = self._sets.get(c)
             if count < need or len(other) <= len(shingles):
                 continue
-            common = len(np.intersect1d(shingles, other, assume_unique=True))
+            common = _common(shingles, other)
             share = common / len(shingles)
             if share >= self.cfg.containment_threshold and share > best_share:
                 best, best_share = c, share
@@ -382,7 +381,7 @@ class Deduplicator:
             doc.spans.append((start, span_end, i))
         self._final_line.put(doc.base, finals)
         doc.lo = doc.hi = np.zeros(0, U64)
-        doc.bands, doc.sets = None, []
+        doc.bands, doc.sets, doc.fps = None, [], []
 
     def _edits(self, doc: _Doc, text: str) -> Cleaned:
         edits: list[Edit] = []
@@ -411,6 +410,31 @@ class Deduplicator:
             "kept_paragraph": int(self._para_of.data[kept]),
             "cluster": kept,
         }
+
+
+def _unique_per_paragraph(
+    hashes: npt.NDArray[np.uint32], offsets: npt.NDArray[np.int64]
+) -> list[npt.NDArray[np.uint32]]:
+    """Each paragraph's shingle hashes sorted and deduplicated, with one sort for the whole batch."""
+    owner = np.repeat(np.arange(len(offsets) - 1, dtype=U64), np.diff(offsets))
+    keyed = np.sort((owner << U64(32)) | hashes.astype(U64))
+    fresh = np.ones(len(keyed), dtype=bool)
+    fresh[1:] = keyed[1:] != keyed[:-1]
+    keyed = keyed[fresh]
+    values = (keyed & U64(0xFFFFFFFF)).astype(np.uint32)
+    bounds = np.searchsorted(keyed >> U64(32), np.arange(len(offsets), dtype=U64)).tolist()
+    return [values[bounds[p] : bounds[p + 1]] for p in range(len(offsets) - 1)]
+
+
+def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int:
+    """How many values two sorted, unique arrays share."""
+    if len(small) > len(large):
+        small, large = large, small
+    if not len(small):
+        return 0
+    pos = np.searchsorted(large, small)
+    pos[pos == len(large)] = 0
+    return int(np.count_nonzero(large[pos] == small))
 
 
 def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:

@@ -27,6 +27,9 @@ from .punctuation import HAS_CJK, is_protected, protected_spans
 
 STAGE = "markup"
 
+# Horizontal space around markup at a line edge: OCR'd Chinese indents with ``U+3000``.
+SP = r"[ \t\u3000]"
+
 # --- Patterns --------------------------------------------------------------------------------
 # A well-formed character reference: named (``&nbsp;``), decimal (``&#12290;``) or hex
 # (``&#x4e2d;``), possibly escaped again (``&amp;lt;``), always with its ``;``: ``AT&T`` and
@@ -40,17 +43,21 @@ _ATTR_BARE = r"[A-Za-z_:][-\w:.]*"
 # (a comparison) is not taken for an ``<a>`` tag with attributes ``and`` and ``b``.
 _ATTRS = rf"(?:(?:\s+{_ATTR_BARE})*\s+{_ATTR_BARE}{_ATTR_VALUE}(?:\s+{_ATTR_BARE}(?:{_ATTR_VALUE})?)*)"
 
-# Markdown ATX heading marks at the start of a line (``## 标题 ##``); CommonMark allows 1-6
-# ``#`` followed by a space, so ``#话题#`` (a hashtag) is not a heading.
-HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
-MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+(\S[^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+# Markdown ATX heading marks at the start of a line (``## 标题 ##``), indentation allowed;
+# CommonMark allows 1-6 ``#`` followed by a space, so ``#话题#`` (a hashtag) is not a heading.
+HEADING_MARK = re.compile(rf"{SP}*#{{1,6}}{SP}+")
+MD_HEADING = re.compile(rf"^(?:{SP}*#{{1,6}}{SP}+)+(\S[^\n]*?)(?:{SP}+#+)?{SP}*$", re.MULTILINE)
 
 # ``**strong**``: not glued to a letter or digit outside (``2**10**3`` is arithmetic), no
 # space just inside, on one line.  ``__strong__`` the same, but see `strip_markdown_emphasis`.
 # (Each pattern starts with its literal, and looks behind it afterwards, so the regex engine
 # can skip ahead to candidates fast.)
-MD_STRONG = re.compile(r"\*\*(?<![A-Za-z0-9*\\]..)(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\*\*(?![A-Za-z0-9*])")
-MD_UNDERSCORE_STRONG = re.compile(r"__(?<![A-Za-z0-9_\\]..)(?=[^\s_])([^_\n]{1,300}?)(?<=[^\s_])__(?![A-Za-z0-9_])")
+MD_STRONG = re.compile(
+    r"\*\*(?<![A-Za-z0-9*\\]..)(?=[^\s*])([^*<>\n]{1,300}?)(?<=[^\s*])\*\*(?![A-Za-z0-9*])"
+)
+MD_UNDERSCORE_STRONG = re.compile(
+    r"__(?<![A-Za-z0-9_\\]..)(?=[^\s_])([^_<>\n]{1,300}?)(?<=[^\s_])__(?![A-Za-z0-9_])"
+)
 
 # Subscript markup on a chemistry- or unit-like token (a capital, then capitals or single
 # lower-case letters: ``CO``, ``PM``, ``H``, ``SO``, ``Ca``): ``CO_2``, ``PM_2.5``,
@@ -62,7 +69,7 @@ SUBSCRIPT_BASE = re.compile(r"(?<![A-Za-z_\\])(?:[A-Z][a-z]?){1,4}\Z")
 #: How far back (characters) the token before a subscript ``_`` may start.
 SUBSCRIPT_BASE_WINDOW = 8
 # Braces around a superscript (``10^{6}`` -> ``10^6``); the caret itself carries meaning.
-SUPERSCRIPT_BRACES = re.compile(r"(?<=[A-Za-z0-9)])\^\{([0-9A-Za-z.+\-]{1,8})\}")
+SUPERSCRIPT_BRACES = re.compile(r"(?<=[A-Za-z0-9)}])\^\{([0-9A-Za-z.+\-]{1,8})\}")
 
 # An unclosed tag-like ``<x`` just before a tag run: removing the run would glue the two into
 # a new tag (``<<b>div>`` -> ``<div>``), so such a run is left alone.
@@ -123,13 +130,15 @@ def _names(tags: tuple[str, ...]) -> str:
 class _TagPatterns:
     """The tag regexes for one set of configured tag names (built once per config)."""
 
-    def __init__(self, block: tuple[str, ...], cell: tuple[str, ...], inline: tuple[str, ...], code: tuple[str, ...]):
+    def __init__(
+        self, block: tuple[str, ...], cell: tuple[str, ...], inline: tuple[str, ...], code: tuple[str, ...]
+    ):
         known = _names(block + cell + inline + code)
         # One tag, or an HTML comment, or a code element with its content.
         unit = (
             r"<!--.*?-->"
             rf"|<(?:{_names(code)})(?=[\s>])[^<>]*>.*?</(?:{_names(code)})\s*>"
-            rf"|</?(?:{known})(?=[\s/>]){_ATTRS}?\s*/?>"
+            rf"|</?(?:{known})(?=[\s/>]){_ATTRS}?[ \t]*/?>"
         )
         # A run of tags on one line, replaced as a whole (``</p><p>`` is one break, not two).
         self.run = re.compile(rf"(?:{unit})(?:[ \t]*(?:{unit}))*", re.IGNORECASE | re.DOTALL)
@@ -139,14 +148,16 @@ class _TagPatterns:
         # Fragments cut at a line edge: ``</div`` or ``<div class="x"`` ending a line, ``div>``
         # or ``/p>`` starting one.  Single-letter names only with their ``/`` (``a <b`` is text).
         long_names = _names(tuple(t for t in block + cell + inline + code if len(t) > 1))
-        # (A run of fragments goes at once: ``<div<div`` or ``div>div>``.)
+        # (A run of fragments goes at once: ``<div<div`` or ``div>div>``.  A heading's closing
+        # ``#`` after a tail fragment (group 1) stays, for `strip_markdown_headings`.)
         fragment = rf"(?:/(?:{known})|(?:{long_names}))"
         self.broken_tail = re.compile(
-            rf"(?:[ \t]*<{fragment})+(?:\s[^<>\n]*=[^<>\n]*)?[ \t]*$", re.IGNORECASE | re.MULTILINE
+            rf"(?:{SP}*<{fragment}(?:\s[^<>\n]*=[^<>\n]*)?)+((?:{SP}+#+)?){SP}*$",
+            re.IGNORECASE | re.MULTILINE,
         )
         # Heading marks among head fragments stay, for `strip_markdown_headings`.
         self.broken_head = re.compile(
-            rf"^(?:{HEADING_MARK.pattern}|[ \t]*{fragment}[ \t]*/?>)+", re.IGNORECASE | re.MULTILINE
+            rf"^(?:{HEADING_MARK.pattern}|{SP}*{fragment}{SP}*/?>)+", re.IGNORECASE | re.MULTILINE
         )
 
 
@@ -158,8 +169,10 @@ def _tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
 def unescape_html_entities(text: str, cfg: MarkupConfig) -> Cleaned:
     """Decode well-formed HTML entities; an entity that decodes to a space becomes ``" "``.
 
-    >>> unescape_html_entities("A&amp;B&nbsp;&lt;p&gt;&#12290;&#x4e2d;&amp;lt; AT&T &copy", MarkupConfig()).text
-    'A&B <p>。中< AT&T &copy'
+    >>> unescape_html_entities("A&amp;B&nbsp;&lt;p&gt;&#12290;&#x4e2d;", MarkupConfig()).text
+    'A&B <p>。中'
+    >>> unescape_html_entities("&amp;lt; AT&T &copy &unknown;", MarkupConfig()).text
+    '< AT&T &copy &unknown;'
     """
     if "&" not in text:
         return Cleaned(text)
@@ -229,17 +242,17 @@ def strip_broken_tags(text: str, cfg: MarkupConfig) -> Cleaned:
     """Remove tag fragments cut at a line edge: ``</div`` ending a line, ``div>`` starting one.
 
     >>> strip_broken_tags("正文结束。</div\\ndiv>下一页 <span", MarkupConfig()).text
-    '正文结束。\\n下一页 '
+    '正文结束。\\n下一页'
     """
     patterns = _tag_patterns(cfg)
     spans = []
     if "<" in text:
-        spans += [(m.start(), m.end(), "") for m in patterns.broken_tail.finditer(text)]
+        spans += [(m.start(), m.end(), m.group(1)) for m in patterns.broken_tail.finditer(text)]
     if ">" in text:
-        spans += [
-            (m.start(), m.end(), "".join(HEADING_MARK.findall(m.group())))
-            for m in patterns.broken_head.finditer(text)
-        ]
+        for m in patterns.broken_head.finditer(text):
+            marks = "".join(HEADING_MARK.findall(m.group()))
+            if marks != m.group():  # heading marks alone are no fragment
+                spans.append((m.start(), m.end(), marks))
     return replace_spans(text, "strip_broken_tags", _disjoint(spans))
 
 
@@ -317,11 +330,14 @@ def strip_script_markup(text: str, cfg: MarkupConfig) -> Cleaned:
     return replace_spans(text, "strip_script_markup", _disjoint(spans))
 
 
+# Each rule may expose residue for a later one, never for an earlier one: entities may
+# decode to tags, removing tags may expose ``**bold**`` or a heading mark (``<p>## 标题``),
+# removing emphasis may expose a heading mark.
 RULES = (
     unescape_html_entities,
     strip_html_tags,
     strip_broken_tags,
-    strip_markdown_headings,
     strip_markdown_emphasis,
+    strip_markdown_headings,
     strip_script_markup,
 )

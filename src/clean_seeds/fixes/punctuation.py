@@ -78,9 +78,12 @@ DOUBLE_QUOTE = re.compile('"')
 QUOTED = re.compile(r'"([^"\n]*)"')
 
 # An ellipsis in any of its OCR forms: three or more of the same ASCII or full-width dot or
-# 。, or any run of … (the standard ``……`` is rewritten to itself, which logs nothing).  It
+# 。, or any run of … (the standard ``……`` is rewritten to itself, which logs nothing);
+# adjacent forms make one ellipsis (``...。。。``).  It
 # starts with a character class so the regex engine can skip ahead fast.
-ELLIPSIS = re.compile(r"[.．。…](?:(?<=…)…*|(?<=\.)\.{2,}|(?<=．)．{2,}|(?<=。)。{2,})")
+ELLIPSIS = re.compile(
+    r"[.．。…](?:(?<=…)…*|(?<=\.)\.{2,}|(?<=．)．{2,}|(?<=。)。{2,})(?:…+|\.{3,}|．{3,}|。{3,})*"
+)
 # A table-of-contents leader (``第一章........12``): a long dot run then a page number.
 TOC_LEADER = re.compile(r"\.{6,}[ \t]*\d+[ \t]*$", re.MULTILINE)
 
@@ -314,9 +317,11 @@ def fullwidth_punctuation(text: str, cfg: PunctuationConfig) -> Cleaned:
         pos = m.start()
         if protected and is_protected(protected, pos):
             continue
-        if m.lastgroup == "far":  # no Chinese right next to it: look further, mind numbers
-            if _between_digits(text, pos) or not is_chinese_context(text, pos, pos + 1):
-                continue
+        # No Chinese right next to it (group `far`): look further, and mind numbers.
+        if m.lastgroup == "far" and (
+            _between_digits(text, pos) or not is_chinese_context(text, pos, pos + 1)
+        ):
+            continue
         spans.append((pos, pos + 1, FULL_WIDTH[text[pos]]))
     return replace_spans(text, "fullwidth_punctuation", spans)
 

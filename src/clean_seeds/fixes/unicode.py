@@ -129,14 +129,23 @@ class UnicodeConfig:
 
     #: run this stage at all
     enabled: bool = True
+    #: CRLF, lone CR, VT, FF, U+2028 and U+2029 become LF
     normalize_line_endings: bool = True
+    #: each run of undecodable bytes (lone surrogates) becomes one U+FFFD
     replace_undecodable: bool = True
+    #: repair Chinese read with the wrong codec (UTF-8 as GBK, GBK or Big5 as Latin-1) by round trips
     fix_gbk_round_trip: bool = True
+    #: repair UTF-8 read as Latin-1/cp1252 and similar (ftfy, encoding fixes only) on suspicious lines
     fix_mojibake: bool = True
+    #: remove U+FEFF, the leading BOM and stray ones
     remove_bom: bool = True
+    #: remove C0/C1 control characters (but tab, LF, CR) and ANSI escape sequences
     remove_control_chars: bool = True
+    #: remove zero-width and bidi format characters (ZWJ/ZWNJ kept inside emoji and non-CJK words)
     remove_zero_width: bool = True
+    #: remove soft hyphens (U+00AD)
     remove_soft_hyphens: bool = True
+    #: full-width letters and digits (and ． between them) become ASCII: １９９８ -> 1998
     fullwidth_to_ascii: bool = True
     #: round trips fix_gbk_round_trip tries, as "encode>decode": "gb18030>utf-8" undoes UTF-8
     #: bytes read as GBK (涓枃 -> 中文), "cp1252>gb18030" GBK bytes read as cp1252 (ÖÐÎÄ -> 中文)

@@ -95,9 +95,7 @@ def strip_trailing_whitespace(text: str, cfg: WhitespaceConfig) -> Cleaned:
     >>> strip_trailing_whitespace("正文。 \\t\\n下一行\\u3000", WhitespaceConfig()).text
     '正文。\\n下一行'
     """
-    if text.isascii() and not (
-        any(f"{char}\n" in text for char in ASCII_H) or text.endswith(tuple(ASCII_H))
-    ):
+    if text.isascii() and not (any(f"{char}\n" in text for char in ASCII_H) or text.endswith(tuple(ASCII_H))):
         return Cleaned(text)
     return substitute(TRAILING, "", text, "strip_trailing_whitespace")
 
