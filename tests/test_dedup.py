@@ -36,7 +36,7 @@ def run(texts: list[str], cfg: DedupConfig | None = None) -> list[str]:
     ("text_in", "text_out"),
     [
         (f"{LONG}\n{OTHER}\n{LONG}\n", f"{LONG}\n{OTHER}\n"),
-        (f"{LONG}\n\n{OTHER}\n\n{LONG}\n\n{OTHER}", f"{LONG}\n\n{OTHER}\n\n"),
+        (f"{LONG}\n\n{OTHER}\n\n{LONG}\n\n{OTHER}", f"{LONG}\n\n{OTHER}\n"),
         # width and spacing noise is still an exact duplicate
         (f"{LONG}\n{LONG.replace('，', ',')} \n", f"{LONG}\n"),
         # one OCR substitution: a near duplicate

@@ -379,6 +379,7 @@ class Deduplicator:
                     removed_newlines += 1
                 consumed = line
             doc.spans.append((start, span_end, i))
+        _trim_trailing_blank(doc)
         self._final_line.put(doc.base, finals)
         doc.lo = doc.hi = np.zeros(0, U64)
         doc.bands, doc.sets, doc.fps = None, [], []
@@ -445,6 +446,25 @@ def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:
 
 def _digest(text: str) -> int:
     return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def _trim_trailing_blank(doc: _Doc) -> None:
+    """When the removals run to the end of the text, take the blank lines before them too.
+
+    Otherwise the text would end in a blank line, which the whitespace stage would remove on
+    the next run (and a run on its own output must change nothing).
+    """
+    if not doc.spans or doc.spans[-1][1] < doc.size:
+        return
+    j = len(doc.spans) - 1
+    while j > 0 and doc.spans[j - 1][1] == doc.spans[j][0]:
+        j -= 1
+    start, end, i = doc.spans[j]
+    k = doc.para_line[i] - 1
+    while k >= 0 and doc.blank[k]:
+        start = doc.lines[k][0]
+        k -= 1
+    doc.spans[j] = (start, end, i)
 
 
 def _split(text: str) -> tuple[list[tuple[int, int]], list[bool], list[int], list[str]]:
