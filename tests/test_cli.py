@@ -283,3 +283,14 @@ def test_console_script_runs_as_a_user_would(seeds_dir: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "documents cleaned" in result.stdout
     assert result.stderr == ""  # no progress bar when not on a terminal
+
+
+def test_keep_longest_runs_two_passes_and_still_restores(seeds_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "longest.toml"
+    config.write_text('[dedup]\nkeep = "longest"\n')
+    code, output = invoke("run", seeds_dir, tmp_path / "out", "-q", "--config", config)
+    assert code == 0, output
+    summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text())
+    assert summary["edits"].get("dedup.exact_duplicate", 0) > 0
+    assert invoke("restore", tmp_path / "out", tmp_path / "restored")[0] == 0
+    assert digest(tmp_path / "restored") == digest(seeds_dir)

@@ -137,7 +137,8 @@ def clean_corpus(
     """Clean a stream of documents, one at a time, in order (memory does not grow with the corpus).
 
     Plain strings get ids ``"0"``, ``"1"``, ...  Duplicate paragraphs are removed against
-    everything earlier in the stream (the first occurrence is kept), when dedup is enabled.
+    everything earlier in the stream (the first occurrence is kept), when dedup is enabled;
+    with ``dedup.keep = "longest"`` the whole stream is read first (two passes, in memory).
     Corpus statistics (repeated headers across documents) need the whole corpus up front:
     call :func:`prepare` on the config first when the documents can be read twice.
     """
@@ -147,12 +148,19 @@ def clean_corpus(
         from .dedup import Deduplicator
 
         dedup = Deduplicator(config.dedup)
-    for number, item in enumerate(documents):
-        document = item if isinstance(item, Document) else Document(str(number), item)
-        result = run_stages(document.text, config)
+    docs = (item if isinstance(item, Document) else Document(str(n), item) for n, item in enumerate(documents))
+    two_pass = dedup is not None and config.dedup.keep != "first"
+    if two_pass:  # keep="longest" must see every paragraph first: this mode holds the corpus in memory
+        pairs = [(document, run_stages(document.text, config)) for document in docs]
+        for document, result in pairs:
+            dedup.add(document.id, result.text)  # type: ignore[union-attr]
+        dedup.decide()  # type: ignore[union-attr]
+    else:
+        pairs = ((document, run_stages(document.text, config)) for document in docs)  # type: ignore[assignment]
+    for document, result in pairs:
         text, edits = result.text, list(result.edits)
         if dedup is not None:
-            removed = dedup.process(document.id, text)
+            removed = dedup.remove(document.id, text) if two_pass else dedup.process(document.id, text)
             edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP)
             text = removed.text
         yield CleanedDocument(document.id, text, with_doc(edits, document.id), document)

@@ -38,6 +38,7 @@ from .io import (
     staged_output,
     write_text,
 )
+from .errors import InputError
 from .models import Cleaned, Document
 from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp, with_doc
 
@@ -164,7 +165,10 @@ class Run:
         text, edits = cleaned.text, list(cleaned.edits)
         if self.dedup is not None:
             started = time.perf_counter()
-            removed = self.dedup.process(document.id, text)
+            if self.options.config.dedup.keep == "first":
+                removed = self.dedup.process(document.id, text)
+            else:
+                removed = self.dedup.remove(document.id, text)
             edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
             text = removed.text
             self.timings["dedup"] = self.timings.get("dedup", 0.0) + time.perf_counter() - started
@@ -228,6 +232,21 @@ class Run:
         }
 
 
+def _register_for_dedup(dedup: Any, outcomes: Iterable[Outcome]) -> None:
+    """First pass of two-pass dedup (keep="longest"): every paragraph is seen before any is removed.
+
+    The per-document stages run again in the second pass: it costs their time twice but keeps
+    memory bounded (no cleaned text is held between the passes).
+    """
+    for outcome in outcomes:
+        if outcome.document is not None and outcome.cleaned is not None:
+            try:
+                dedup.add(outcome.document.id, outcome.cleaned.text)
+            except ValueError as err:
+                raise InputError(f"{outcome.source.id}: {err}") from None
+    dedup.decide()
+
+
 def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Clean ``options.input`` into ``options.output``; returns the run summary.
 
@@ -243,12 +262,16 @@ def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> d
     else:
         sources, skipped = discover(options.input, options.config.input)
     config = prepare(options.config, _decoded_texts(options.input, sources, options.config))
-    stream = jsonl_sources(options.input) if is_jsonl else iter(sources)
+    def stream() -> Iterator[Source]:
+        return jsonl_sources(options.input) if is_jsonl else iter(sources)
+
     with staged_output(options.output, overwrite=options.overwrite) as staging:
         job = Run(options, staging, is_jsonl)
         job.skipped.extend(skipped)
         try:
-            for outcome in _outcomes(stream, config, options.workers):
+            if job.dedup is not None and config.dedup.keep != "first":
+                _register_for_dedup(job.dedup, _outcomes(stream(), config, options.workers))
+            for outcome in _outcomes(stream(), config, options.workers):
                 job.take(outcome)
                 if progress is not None:
                     progress(outcome.bytes_in)
