@@ -148,7 +148,7 @@ def clean_corpus(
         from .dedup import Deduplicator
 
         dedup = Deduplicator(config.dedup)
-    docs = (item if isinstance(item, Document) else Document(str(n), item) for n, item in enumerate(documents))
+    docs = (d if isinstance(d, Document) else Document(str(n), d) for n, d in enumerate(documents))
     two_pass = dedup is not None and config.dedup.keep != "first"
     if two_pass:  # keep="longest" must see every paragraph first: this mode holds the corpus in memory
         pairs = [(document, run_stages(document.text, config)) for document in docs]

@@ -22,6 +22,7 @@ from typing import IO, Any
 from . import __version__
 from .changelog import write_edits
 from .config import Config
+from .errors import InputError
 from .io import (
     CHANGES_FILE,
     MANIFEST_FILE,
@@ -38,7 +39,6 @@ from .io import (
     staged_output,
     write_text,
 )
-from .errors import InputError
 from .models import Cleaned, Document
 from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp, with_doc
 
@@ -262,6 +262,7 @@ def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> d
     else:
         sources, skipped = discover(options.input, options.config.input)
     config = prepare(options.config, _decoded_texts(options.input, sources, options.config))
+
     def stream() -> Iterator[Source]:
         return jsonl_sources(options.input) if is_jsonl else iter(sources)
 
