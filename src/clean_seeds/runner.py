@@ -22,6 +22,7 @@ from typing import IO, Any
 from . import __version__
 from .changelog import write_edits
 from .config import Config
+from .dedup import Deduplicator
 from .errors import InputError
 from .io import (
     CHANGES_FILE,
@@ -40,7 +41,7 @@ from .io import (
     write_text,
 )
 from .models import Cleaned, Document
-from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp, with_doc
+from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
 BATCH = 64
@@ -91,8 +92,7 @@ def _clean_source(source: Source) -> Outcome:
     timings: dict[str, float] = {}
     if isinstance(item, Skipped):
         return Outcome(source, None, None, item, size, timings)
-    result = run_stages(item.text, config, timings)
-    return Outcome(source, item, Cleaned(result.text, with_doc(result.edits, item.id)), None, size, timings)
+    return Outcome(source, item, run_stages(item.text, config, timings, item.id), None, size, timings)
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
@@ -142,8 +142,6 @@ class Run:
             self.jsonl_out = (staging / options.input.name).open("wb")
         self.dedup = None
         if options.config.dedup.enabled:
-            from .dedup import Deduplicator
-
             self.dedup = Deduplicator(options.config.dedup)
 
     def close(self) -> None:
