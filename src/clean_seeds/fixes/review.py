@@ -118,7 +118,9 @@ def _name_pattern(anchors: tuple[str, ...]) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=16)
 def _variant_map(variants: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
-    return {(name, context): usual for name, context, usual in variants}
+    # Sorted, so that a name with two usual forms maps to the same one whatever the set order
+    # (which depends on the process's hash seed): output must be byte-identical across runs.
+    return {(name, context): usual for name, context, usual in sorted(variants, reverse=True)}
 
 
 def doubled_character(text: str, cfg: ReviewConfig) -> Cleaned:
