@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
+
+from clean_seeds.edits import apply_edits, revert_edits
+from clean_seeds.models import Edit
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -57,3 +62,18 @@ def write_jsonl(path: Path, records: list[object]) -> Path:
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
+
+
+def run_stage_rules(module: ModuleType, text: str, cfg: Any) -> tuple[str, list[Edit]]:
+    """Run a stage module's enabled rules in order, checking that each rule's edits replay and revert."""
+    edits: list[Edit] = []
+    for rule in module.RULES:
+        if not getattr(cfg, rule.__name__):
+            continue
+        result = rule(text, cfg)
+        assert apply_edits(text, result.edits) == result.text, rule.__name__
+        assert revert_edits(result.text, result.edits) == text, rule.__name__
+        assert all(e.rule == rule.__name__ and e.before != e.after for e in result.edits)
+        edits += result.edits
+        text = result.text
+    return text, edits

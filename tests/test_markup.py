@@ -6,28 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_seeds.edits import apply_edits, revert_edits
 from clean_seeds.fixes import markup
 from clean_seeds.fixes.markup import MarkupConfig
 from clean_seeds.models import Edit
 
-from .conftest import seed_texts
+from .conftest import run_stage_rules, seed_texts
 
 
 def run_stage(text: str, cfg: MarkupConfig | None = None) -> tuple[str, list[Edit]]:
-    """Run every enabled rule in order, checking that each rule's edits replay and revert."""
-    cfg = cfg or MarkupConfig()
-    edits: list[Edit] = []
-    for rule in markup.RULES:
-        if not getattr(cfg, rule.__name__):
-            continue
-        result = rule(text, cfg)
-        assert apply_edits(text, result.edits) == result.text, rule.__name__
-        assert revert_edits(result.text, result.edits) == text, rule.__name__
-        assert all(e.rule == rule.__name__ and e.before != e.after for e in result.edits)
-        edits += result.edits
-        text = result.text
-    return text, edits
+    return run_stage_rules(markup, text, cfg or MarkupConfig())
 
 
 CASES = [

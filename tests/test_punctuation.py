@@ -6,28 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_seeds.edits import apply_edits, revert_edits
 from clean_seeds.fixes import punctuation
 from clean_seeds.fixes.punctuation import PunctuationConfig
 from clean_seeds.models import Edit
 
-from .conftest import seed_texts
+from .conftest import run_stage_rules, seed_texts
 
 
 def run_stage(text: str, cfg: PunctuationConfig | None = None) -> tuple[str, list[Edit]]:
-    """Run every enabled rule in order, checking that each rule's edits replay and revert."""
-    cfg = cfg or PunctuationConfig()
-    edits: list[Edit] = []
-    for rule in punctuation.RULES:
-        if not getattr(cfg, rule.__name__):
-            continue
-        result = rule(text, cfg)
-        assert apply_edits(text, result.edits) == result.text, rule.__name__
-        assert revert_edits(result.text, result.edits) == text, rule.__name__
-        assert all(e.rule == rule.__name__ and e.before != e.after for e in result.edits)
-        edits += result.edits
-        text = result.text
-    return text, edits
+    return run_stage_rules(punctuation, text, cfg or PunctuationConfig())
 
 
 CASES = [

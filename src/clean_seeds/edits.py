@@ -43,6 +43,19 @@ def replace_spans(text: str, rule: str, spans: Iterable[tuple[int, int, str]]) -
     return Cleaned("".join(parts), tuple(edits))
 
 
+def disjoint_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans in order, dropping any that overlaps an earlier one (found twice, from both sides).
+
+    >>> disjoint_spans([(4, 6, ""), (0, 2, "x"), (1, 3, "y")])
+    [(0, 2, 'x'), (4, 6, '')]
+    """
+    out: list[tuple[int, int, str]] = []
+    for span in sorted(spans):
+        if not out or span[0] >= out[-1][1]:
+            out.append(span)
+    return out
+
+
 def substitute(pattern: re.Pattern[str], repl: Replacement, text: str, rule: str) -> Cleaned:
     """``pattern.sub(repl, text)`` that also returns one edit per changed match.
 

@@ -21,7 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..edits import replace_spans
+from ..edits import disjoint_spans, replace_spans
 from ..models import Cleaned
 from .punctuation import HAS_CJK, is_protected, protected_spans
 
@@ -253,7 +253,7 @@ def strip_broken_tags(text: str, cfg: MarkupConfig) -> Cleaned:
             marks = "".join(HEADING_MARK.findall(m.group()))
             if marks != m.group():  # heading marks alone are no fragment
                 spans.append((m.start(), m.end(), marks))
-    return replace_spans(text, "strip_broken_tags", _disjoint(spans))
+    return replace_spans(text, "strip_broken_tags", disjoint_spans(spans))
 
 
 def strip_markdown_headings(text: str, cfg: MarkupConfig) -> Cleaned:
@@ -296,16 +296,7 @@ def strip_markdown_emphasis(text: str, cfg: MarkupConfig) -> Cleaned:
             if is_protected(protected, m.start()) or (needs_cjk and not HAS_CJK.search(m.group(1))):
                 continue
             spans.append((m.start(), m.end(), m.group(1)))
-    return replace_spans(text, "strip_markdown_emphasis", _disjoint(spans))
-
-
-def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans in order, dropping any that overlaps an earlier one."""
-    out: list[tuple[int, int, str]] = []
-    for span in sorted(spans):
-        if not out or span[0] >= out[-1][1]:
-            out.append(span)
-    return out
+    return replace_spans(text, "strip_markdown_emphasis", disjoint_spans(spans))
 
 
 def strip_script_markup(text: str, cfg: MarkupConfig) -> Cleaned:
@@ -327,7 +318,7 @@ def strip_script_markup(text: str, cfg: MarkupConfig) -> Cleaned:
         for m in SUPERSCRIPT_BRACES.finditer(text)
         if not is_protected(protected, m.start())
     ]
-    return replace_spans(text, "strip_script_markup", _disjoint(spans))
+    return replace_spans(text, "strip_script_markup", disjoint_spans(spans))
 
 
 # Each rule may expose residue for a later one, never for an earlier one: entities may

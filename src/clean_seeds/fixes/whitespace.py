@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..edits import replace_spans, substitute
+from ..edits import disjoint_spans, replace_spans, substitute
 from ..models import Cleaned
 
 STAGE = "whitespace"
@@ -140,16 +140,7 @@ def strip_space_at_fullwidth_punctuation(text: str, cfg: WhitespaceConfig) -> Cl
         start, end = m.span(1)
         if text[start - 1] not in FULLWIDTH_CLOSING or HAN_CHAR.match(text, end):
             spans.append((start, end, ""))
-    return replace_spans(text, "strip_space_at_fullwidth_punctuation", _disjoint(spans))
-
-
-def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans in order, each once (a space between two marks is found from both sides)."""
-    out: list[tuple[int, int, str]] = []
-    for span in sorted(spans):
-        if not out or span[0] >= out[-1][1]:
-            out.append(span)
-    return out
+    return replace_spans(text, "strip_space_at_fullwidth_punctuation", disjoint_spans(spans))
 
 
 def collapse_blank_lines(text: str, cfg: WhitespaceConfig) -> Cleaned:
