@@ -112,3 +112,16 @@ def test_looks_binary(raw: bytes, binary: bool) -> None:
 )
 def test_plausibility(text: str, low: bool) -> None:
     assert (plausibility(text) < 0.6) is low
+
+
+def test_lossless_gb18030_with_rarer_characters_and_mojibake_lines_is_not_skipped() -> None:
+    # Technical vocabulary and a line of UTF-8-read-as-GBK mojibake pull plausibility under the
+    # usual bar; a complete, reversible GB18030 decode is still the right reading.
+    mojibake = "城市更新和城市建设三年攻坚行动加快推进".encode().decode("gbk", "replace")
+    text = "钙钛矿、工业母机、集成电路领域的攻关项目。\n" + mojibake * 2 + "\n近岸海域水质优良面积达到99%。\n"
+    assert 0.4 < plausibility(text) < 0.8
+    raw = text.encode("gb18030")
+    decoded = decode_bytes(raw)
+    assert decoded.encoding == "gb18030"
+    assert decoded.undecodable == 0
+    assert decoded.text.encode(decoded.encoding, "surrogateescape") == raw

@@ -76,6 +76,8 @@ WESTERN_CODECS = frozenset(
 )
 #: a CJK decode must reach this plausibility to be chosen over charset-normalizer's guess
 MIN_CJK_PLAUSIBILITY = 0.8
+#: a complete, reversible CJK decode is still taken at this plausibility when nothing else fits
+MIN_LOSSLESS_PLAUSIBILITY = 0.4
 #: undecodable bytes tolerated per decoded non-ASCII character (UTF-8) or character (CJK codecs)
 MAX_DAMAGE = 0.01
 #: valid multi-byte characters from which one bad byte still means damaged UTF-8
@@ -155,6 +157,9 @@ def decode_bytes(raw: bytes) -> Decoded:
         guessed = _decode_escaped(raw, guess)
         if guessed.text.encode(guess, "surrogateescape") == raw and guessed.undecodable <= len(raw) // 100:
             return guessed
+    lossless = _lossless_cjk(raw)
+    if lossless is not None:
+        return lossless
     if len(raw) - len(raw.decode("ascii", "ignore")) <= MAX_CP1252_SHARE * len(raw):
         try:
             return Decoded(raw.decode("cp1252"), "cp1252")
@@ -253,6 +258,25 @@ def _best_cjk(raw: bytes) -> Decoded | None:
         if decoded.text.encode(codec, "surrogateescape") == raw:  # duplicate mappings cannot restore
             best = (score, -sample.undecodable, decoded)
     return None if best is None else best[2]
+
+
+def _lossless_cjk(raw: bytes) -> Decoded | None:
+    """A CJK codec that decodes every byte and restores ``raw``, for text with many rarer characters.
+
+    Chinese with much technical vocabulary falls below ``MIN_CJK_PLAUSIBILITY``; when nothing
+    else fits, a complete, reversible decode that still reads mostly as Chinese is taken.
+    """
+    best: tuple[float, Decoded] | None = None
+    for codec in CJK_CODECS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = plausibility(text[:SAMPLE_BYTES])
+        better = score >= MIN_LOSSLESS_PLAUSIBILITY and (best is None or score > best[0])
+        if better and text.encode(codec) == raw:
+            best = (score, Decoded(text, codec))
+    return None if best is None else best[1]
 
 
 def _guess_codec(raw: bytes) -> str | None:
