@@ -77,3 +77,11 @@ def run_stage_rules(module: ModuleType, text: str, cfg: Any) -> tuple[str, list[
         edits += result.edits
         text = result.text
     return text, edits
+
+
+def assert_stage_case(module: ModuleType, cfg: Any, text_in: str, text_out: str | None) -> None:
+    """A table case: the stage turns ``text_in`` into ``text_out`` (``None``: no edit), then is idempotent."""
+    text, edits = run_stage_rules(module, text_in, cfg)
+    assert text == (text_in if text_out is None else text_out)
+    assert (text_out is None) == (not edits)
+    assert run_stage_rules(module, text, cfg) == (text, [])

@@ -10,7 +10,7 @@ from clean_seeds.fixes import markup
 from clean_seeds.fixes.markup import MarkupConfig
 from clean_seeds.models import Edit
 
-from .conftest import run_stage_rules, seed_texts
+from .conftest import assert_stage_case, run_stage_rules, seed_texts
 
 
 def run_stage(text: str, cfg: MarkupConfig | None = None) -> tuple[str, list[Edit]]:
@@ -63,10 +63,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text_in", "text_out"), CASES)
 def test_stage(text_in: str, text_out: str | None) -> None:
-    text, edits = run_stage(text_in)
-    assert text == (text_in if text_out is None else text_out)
-    assert (text_out is None) == (not edits)
-    assert run_stage(text) == (text, [])
+    assert_stage_case(markup, MarkupConfig(), text_in, text_out)
 
 
 @pytest.mark.parametrize("name", sorted(seed_texts()))

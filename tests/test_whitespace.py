@@ -10,7 +10,7 @@ from clean_seeds.fixes import whitespace
 from clean_seeds.fixes.whitespace import WhitespaceConfig
 from clean_seeds.models import Edit
 
-from .conftest import run_stage_rules, seed_texts
+from .conftest import assert_stage_case, run_stage_rules, seed_texts
 
 
 def run_stage(text: str, cfg: WhitespaceConfig | None = None) -> tuple[str, list[Edit]]:
@@ -52,10 +52,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text_in", "text_out"), CASES)
 def test_stage(text_in: str, text_out: str | None) -> None:
-    text, edits = run_stage(text_in)
-    assert text == (text_in if text_out is None else text_out)
-    assert (text_out is None) == (not edits)
-    assert run_stage(text) == (text, [])
+    assert_stage_case(whitespace, WhitespaceConfig(), text_in, text_out)
 
 
 @pytest.mark.parametrize("name", sorted(seed_texts()))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .config import load_config
+from .config import Config, load_config
 from .errors import CleanSeedsError
 from .report import write_report
 from .restore import restore as restore_output
@@ -69,9 +70,7 @@ def run(
         raise typer.Exit(EXIT_SKIPPED)
 
 
-def _without_dedup(cfg: Any) -> Any:
-    from dataclasses import replace
-
+def _without_dedup(cfg: Config) -> Config:
     return replace(cfg, dedup=replace(cfg.dedup, enabled=False))
 
 
