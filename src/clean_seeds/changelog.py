@@ -21,7 +21,27 @@ from .edits import apply_edits, revert_edits
 from .errors import ChangeLogError
 from .models import EDIT, Edit
 
-_FIELDS = ("doc", "step", "stage", "rule", "kind", "start", "end", "line", "before", "after")
+#: One encoder for every line: ``json.dumps`` with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_ASCII_ENCODER = json.JSONEncoder()
+
+
+def _record(edit: Edit) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "doc": edit.doc,
+        "step": edit.step,
+        "stage": edit.stage,
+        "rule": edit.rule,
+        "kind": edit.kind,
+        "start": edit.start,
+        "end": edit.end,
+        "line": edit.line,
+        "before": edit.before,
+        "after": edit.after,
+    }
+    if edit.info:
+        record["info"] = edit.info
+    return record
 
 
 def edit_to_json(edit: Edit) -> str:
@@ -30,15 +50,32 @@ def edit_to_json(edit: Edit) -> str:
     Undecodable input bytes live in the text as lone surrogates; those lines are written
     with ASCII escapes, which JSON reads back exactly.
     """
-    record: dict[str, Any] = {name: getattr(edit, name) for name in _FIELDS}
-    if edit.info:
-        record["info"] = edit.info
-    line = json.dumps(record, ensure_ascii=False)
+    record = _record(edit)
+    line = _ENCODER.encode(record)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record)
+        line = _ASCII_ENCODER.encode(record)
     return line
+
+
+def edits_to_jsonl(edits: Sequence[Edit]) -> str:
+    """Change-log lines for many edits, each ending in a newline (one check for surrogates).
+
+    >>> block = edits_to_jsonl([Edit("r", 0, 1, "a", "", doc="d"), Edit("r", 1, 1, "", chr(0xDCFF), doc="d")])
+    >>> [edit_from_json(line).after == chr(0xDCFF) for line in block.splitlines()]
+    [False, True]
+    """
+    encode = _ENCODER.encode
+    lines = [encode(_record(edit)) for edit in edits]
+    if not lines:
+        return ""
+    block = "\n".join(lines) + "\n"
+    try:
+        block.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(edit_to_json(edit) + "\n" for edit in edits)
+    return block
 
 
 def edit_from_json(line: str) -> Edit:
@@ -62,14 +99,10 @@ def edit_from_json(line: str) -> Edit:
         raise ChangeLogError(f"not a change-log entry ({err.__class__.__name__}: {err})") from None
 
 
-def write_edits(stream: IO[str], edits: Iterable[Edit]) -> int:
+def write_edits(stream: IO[str], edits: Sequence[Edit]) -> int:
     """Append edits to an open text stream; returns how many were written."""
-    count = 0
-    for edit in edits:
-        stream.write(edit_to_json(edit))
-        stream.write("\n")
-        count += 1
-    return count
+    stream.write(edits_to_jsonl(edits))
+    return len(edits)
 
 
 def read_edits(path: Path) -> Iterator[Edit]:

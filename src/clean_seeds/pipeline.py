@@ -122,6 +122,13 @@ class Tally:
                 self.chars_removed += len(edit.before)
                 self.chars_added += len(edit.after)
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (a worker's, for one document) to this one."""
+        self.edits.update(other.edits)
+        self.flags.update(other.flags)
+        self.chars_removed += other.chars_removed
+        self.chars_added += other.chars_added
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "edits": dict(sorted(self.edits.items())),

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
-from .changelog import write_edits
+from .changelog import edits_to_jsonl, write_edits
 from .config import Config
 from .dedup import Deduplicator
 from .errors import InputError
@@ -40,7 +40,7 @@ from .io import (
     staged_output,
     write_text,
 )
-from .models import Cleaned, Document
+from .models import Document, Edit
 from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
@@ -62,14 +62,20 @@ class RunOptions:
 
 @dataclass
 class Outcome:
-    """One source after the per-document stages (or the reason it was skipped)."""
+    """One source after the per-document stages (or the reason it was skipped).
+
+    The worker that cleaned the document also wrote its change-log lines (``log``) and
+    counted its edits (``tally``): the main process, which also runs dedup, only appends.
+    """
 
     source: Source
     document: Document | None
-    cleaned: Cleaned | None
     skipped: Skipped | None
     bytes_in: int
     timings: dict[str, float]
+    text: str = ""
+    log: str = ""
+    tally: Tally = field(default_factory=Tally)
 
 
 _WORKER_CONFIG: Config | None = None
@@ -91,8 +97,11 @@ def _clean_source(source: Source) -> Outcome:
         size = len(source.line or b"")
     timings: dict[str, float] = {}
     if isinstance(item, Skipped):
-        return Outcome(source, None, None, item, size, timings)
-    return Outcome(source, item, run_stages(item.text, config, timings, item.id), None, size, timings)
+        return Outcome(source, None, item, size, timings)
+    cleaned = run_stages(item.text, config, timings, item.id)
+    tally = Tally()
+    tally.add(cleaned.edits)
+    return Outcome(source, item, None, size, timings, cleaned.text, edits_to_jsonl(cleaned.edits), tally)
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
@@ -157,24 +166,26 @@ class Run:
         if outcome.skipped is not None:
             self._skip(outcome)
             return
-        document, cleaned = outcome.document, outcome.cleaned
+        document, text = outcome.document, outcome.text
         assert document is not None
-        assert cleaned is not None
-        text, edits = cleaned.text, list(cleaned.edits)
+        self.changes.write(outcome.log)
+        self.tally.merge(outcome.tally)
+        edits: list[Edit] = []
         if self.dedup is not None:
             started = time.perf_counter()
             if self.options.config.dedup.keep == "first":
                 removed = self.dedup.process(document.id, text)
             else:
                 removed = self.dedup.remove(document.id, text)
-            edits += stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
+            edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
             text = removed.text
             self.timings["dedup"] = self.timings.get("dedup", 0.0) + time.perf_counter() - started
         self.tally.add(edits)
         write_edits(self.changes, edits)
         self.documents += 1
         self.encodings[document.encoding] += 1
-        entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": len(edits)}
+        count = outcome.log.count("\n") + len(edits)
+        entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": count}
         if self.is_jsonl:
             line = record_line(document, text)
             entry.update(line=outcome.source.number, prefix=document.meta["prefix"])
@@ -237,9 +248,9 @@ def _register_for_dedup(dedup: Any, outcomes: Iterable[Outcome]) -> None:
     memory bounded (no cleaned text is held between the passes).
     """
     for outcome in outcomes:
-        if outcome.document is not None and outcome.cleaned is not None:
+        if outcome.document is not None:
             try:
-                dedup.add(outcome.document.id, outcome.cleaned.text)
+                dedup.add(outcome.document.id, outcome.text)
             except ValueError as err:
                 raise InputError(f"{outcome.source.id}: {err}") from None
     dedup.decide()
