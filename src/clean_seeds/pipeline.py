@@ -83,24 +83,63 @@ def run_stages(text: str, config: Config, timings: dict[str, float] | None = Non
     return Cleaned(text, tuple(edits))
 
 
-def prepare(config: Config, texts: Iterable[str]) -> Config:
-    """Fill in the corpus statistics stages ask for, from one pass over the decoded texts.
+def collectors(config: Config) -> dict[str, Any]:
+    """A fresh corpus-statistics collector for each enabled stage that has one, by stage name.
 
-    A stage module that needs corpus statistics defines ``collector(stage_config)``
-    returning an object with ``add(text)`` and ``finish() -> stage_config``.
+    A stage module that needs corpus statistics defines ``collector(stage_config)`` returning
+    an object with ``add(text)`` and ``finish() -> stage_config``.  It may split ``add`` in
+    two: a pure module function ``observe(text, stage_config)`` (what one document shows,
+    small and picklable, so worker processes can compute it) and the collector's
+    ``take(observation)``, which only counts.
     """
-    collectors = {}
+    modules = {module.STAGE: module for module in STAGES}
+    return {stage: modules[stage].collector(getattr(config, stage)) for stage in collecting(config)}
+
+
+def collecting(config: Config) -> tuple[str, ...]:
+    """The enabled stages that gather corpus statistics."""
+    return tuple(
+        module.STAGE
+        for module in STAGES
+        if hasattr(module, "collector") and getattr(config, module.STAGE).enabled
+    )
+
+
+def observe(config: Config, text: str, stages: Iterable[str]) -> dict[str, Any]:
+    """Each named stage's observation of one document (the text itself for a stage without ``observe``)."""
+    out = {}
     for module in STAGES:
-        stage_config = getattr(config, module.STAGE)
-        make = getattr(module, "collector", None)
-        if stage_config.enabled and make is not None:
-            collectors[module.STAGE] = make(stage_config)
-    if not collectors:
+        if module.STAGE in stages:
+            look = getattr(module, "observe", None)
+            out[module.STAGE] = text if look is None else look(text, getattr(config, module.STAGE))
+    return out
+
+
+def take(found: dict[str, Any], observations: dict[str, Any]) -> None:
+    """Hand one document's observations to the collectors, in document order."""
+    for stage, observation in observations.items():
+        collector = found[stage]
+        if hasattr(collector, "take"):
+            collector.take(observation)
+        else:
+            collector.add(observation)
+
+
+def finish(config: Config, found: dict[str, Any]) -> Config:
+    """The config with every collector's statistics filled in."""
+    if not found:
+        return config
+    return dataclasses.replace(config, **{name: c.finish() for name, c in found.items()})
+
+
+def prepare(config: Config, texts: Iterable[str]) -> Config:
+    """Fill in the corpus statistics stages ask for, from one pass over the decoded texts."""
+    found = collectors(config)
+    if not found:
         return config
     for text in texts:
-        for collector in collectors.values():
-            collector.add(text)
-    return dataclasses.replace(config, **{name: c.finish() for name, c in collectors.items()})
+        take(found, observe(config, text, found))
+    return finish(config, found)
 
 
 @dataclass

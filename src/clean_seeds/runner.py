@@ -41,7 +41,7 @@ from .io import (
     write_text,
 )
 from .models import Document, Edit
-from .pipeline import CORPUS_STEP, Tally, prepare, run_stages, stamp
+from .pipeline import CORPUS_STEP, Tally, collecting, collectors, finish, observe, run_stages, stamp, take
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
 BATCH = 64
@@ -86,15 +86,18 @@ def _init_worker(config: Config) -> None:
     _WORKER_CONFIG = config
 
 
+def _read(source: Source, config: Config) -> tuple[Document | Skipped, int]:
+    """The document (or why it is skipped) and its size in input bytes."""
+    if source.path is not None:
+        item = read_file(source, config.input)
+        return item, source.path.stat().st_size if not isinstance(item, Skipped) else 0
+    return read_record(source), len(source.line or b"")
+
+
 def _clean_source(source: Source) -> Outcome:
     config = _WORKER_CONFIG
     assert config is not None
-    if source.path is not None:
-        item = read_file(source, config.input)
-        size = source.path.stat().st_size if not isinstance(item, Skipped) else 0
-    else:
-        item = read_record(source)
-        size = len(source.line or b"")
+    item, size = _read(source, config)
     timings: dict[str, float] = {}
     if isinstance(item, Skipped):
         return Outcome(source, None, item, size, timings)
@@ -104,28 +107,45 @@ def _clean_source(source: Source) -> Outcome:
     return Outcome(source, item, None, size, timings, cleaned.text, edits_to_jsonl(cleaned.edits), tally)
 
 
-def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
-    """Per-document stages over ``sources``, in order, ``BATCH`` documents in flight at most."""
+def _observe_source(source: Source) -> dict[str, Any] | None:
+    config = _WORKER_CONFIG
+    assert config is not None
+    item, _size = _read(source, config)
+    if isinstance(item, Skipped):
+        return None
+    return observe(config, item.text, collecting(config))
+
+
+def _in_order(
+    work: Callable[[Source], Any], sources: Iterable[Source], config: Config, workers: int
+) -> Iterator[Any]:
+    """``work`` over ``sources`` in worker processes, results in order, ``BATCH`` per worker in flight."""
     iterator = iter(sources)
     if workers <= 1:
         _init_worker(config)
-        yield from map(_clean_source, iterator)
+        yield from map(work, iterator)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
         while batch := list(islice(iterator, BATCH * workers)):
-            yield from pool.imap(_clean_source, batch, chunksize=max(1, len(batch) // (4 * workers)))
+            yield from pool.imap(work, batch, chunksize=max(1, len(batch) // (4 * workers)))
 
 
-def _decoded_texts(input_path: Path, sources: list[Source], config: Config) -> Iterator[str]:
-    """Every readable document's text, for the stages' corpus statistics (read lazily)."""
-    if input_path.is_file():
-        items: Iterable[Document | Skipped] = map(read_record, jsonl_sources(input_path))
-    else:
-        items = (read_file(source, config.input) for source in sources)
-    for item in items:
-        if isinstance(item, Document):
-            yield item.text
+def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
+    """Per-document stages over ``sources``, in order."""
+    return _in_order(_clean_source, sources, config, workers)
+
+
+def _prepare(sources: Iterable[Source], config: Config, workers: int) -> Config:
+    """The config with the corpus statistics filled in: documents are observed in the workers
+    and counted here in input order, so any worker count gives the same statistics."""
+    found = collectors(config)
+    if not found:
+        return config
+    for observations in _in_order(_observe_source, sources, config, workers):
+        if observations is not None:
+            take(found, observations)
+    return finish(config, found)
 
 
 class Run:
@@ -270,10 +290,11 @@ def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> d
         skipped: list[Skipped] = []
     else:
         sources, skipped = discover(options.input, options.config.input)
-    config = prepare(options.config, _decoded_texts(options.input, sources, options.config))
 
     def stream() -> Iterator[Source]:
         return jsonl_sources(options.input) if is_jsonl else iter(sources)
+
+    config = _prepare(stream(), options.config, options.workers)
 
     with staged_output(options.output, overwrite=options.overwrite) as staging:
         job = Run(options, staging, is_jsonl)
