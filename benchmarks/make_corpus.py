@@ -41,7 +41,7 @@ import synth
 from synth import Para, ParagraphMaker, Style
 
 #: Bumped whenever the generator's output changes, so cached corpora are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 #: Paragraphs whose key (letters and digits) is shorter than this are not scored for dedup.
 MIN_SCORED = 20
 #: Earlier paragraphs and headings kept to copy duplicates and hard negatives from.
@@ -83,6 +83,8 @@ class Planned:
     para: Para
     kind: str = "new"  # new | exact | near | stock_phrase | parallel_heading
     source: tuple[str, int] | None = None
+    #: Jaccard similarity to the source (character 5-grams of the letters and digits)
+    similarity: float = 1.0
 
 
 def choose_style(rng: random.Random, english: bool) -> tuple[Style, list[str]]:
@@ -141,7 +143,8 @@ def plan_document(doc_id: str, rng: random.Random, maker: ParagraphMaker, memory
         elif roll < 0.20 and memory.bodies:
             of_doc, of_index, text = rng.choice(memory.bodies)
             noisy = synth.ocr_noise(text, rng, rng.uniform(0.005, 0.03))
-            planned.append(Planned(Para(noisy), "near", (of_doc, of_index)))
+            similarity = synth.jaccard(noisy, text)
+            planned.append(Planned(Para(noisy), "near", (of_doc, of_index), similarity))
         elif roll < 0.22 and memory.bodies:
             of_doc, of_index, text = rng.choice(memory.bodies)
             clauses = synth.CLAUSE.findall(text)
@@ -191,7 +194,7 @@ def label(
             source = item.source if item.kind == "near" else first
             assert source is not None
             kind = item.kind if item.kind in ("exact", "near") else "coincidence"
-            duplicates.append(_pair(doc_id, index, source, kind))
+            duplicates.append({**_pair(doc_id, index, source, kind), "jaccard": round(item.similarity, 4)})
         else:
             labels.append("k")
             if item.source is not None:

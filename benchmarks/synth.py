@@ -569,4 +569,14 @@ def key(text: str) -> str:
     return NON_KEY.sub("", text.lower())
 
 
+def jaccard(a: str, b: str, n: int = 5) -> float:
+    """Jaccard similarity of the character ``n``-grams of two texts' keys.
+
+    >>> round(jaccard("青岛市全面推进城市更新", "青岛市全面推进城市更新行动"), 2)
+    0.78
+    """
+    grams = [{k[i : i + n] for i in range(max(1, len(k) - n + 1))} for k in (key(a), key(b))]
+    return len(grams[0] & grams[1]) / len(grams[0] | grams[1])
+
+
 NON_KEY = re.compile(f"[^0-9a-z{HAN}]+")
