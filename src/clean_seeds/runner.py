@@ -29,6 +29,7 @@ from .io import (
     MANIFEST_FILE,
     RESERVED_DIR,
     SUMMARY_FILE,
+    BackgroundWriter,
     Skipped,
     Source,
     check_paths,
@@ -38,7 +39,6 @@ from .io import (
     read_record,
     record_line,
     staged_output,
-    write_text,
 )
 from .models import Document, Edit
 from .pipeline import CORPUS_STEP, Tally, collecting, collectors, finish, observe, run_stages, stamp, take
@@ -166,6 +166,7 @@ class Run:
         reserved.mkdir()
         self.changes = (reserved / CHANGES_FILE).open("w", encoding="utf-8")
         self.manifest = (reserved / MANIFEST_FILE).open("w", encoding="utf-8")
+        self.writer = BackgroundWriter()
         self.jsonl_out: IO[bytes] | None = None
         if is_jsonl and not options.dry_run:
             self.jsonl_out = (staging / options.input.name).open("wb")
@@ -174,9 +175,12 @@ class Run:
             self.dedup = Deduplicator(options.config.dedup)
 
     def close(self) -> None:
-        for stream in (self.changes, self.manifest, self.jsonl_out):
-            if stream is not None:
-                stream.close()
+        try:
+            self.writer.close()
+        finally:
+            for stream in (self.changes, self.manifest, self.jsonl_out):
+                if stream is not None:
+                    stream.close()
 
     def take(self, outcome: Outcome) -> None:
         """Finish one document: dedup, write its text, log its edits, note it in the manifest."""
@@ -215,7 +219,7 @@ class Run:
         else:
             entry.update(path=document.id, sha256=document.meta["sha256"])
             if not self.options.dry_run:
-                self.bytes_out += write_text(self.staging / document.id, text)
+                self.bytes_out += self.writer.write(self.staging / document.id, text)
         self.manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def _skip(self, outcome: Outcome) -> None:
