@@ -16,7 +16,8 @@ FLAG = "flag"
 
 
 # Not frozen: a frozen dataclass's __init__ costs four times as much (object.__setattr__ per
-# field), and rules make an Edit per changed comma.  Nothing mutates an Edit after it is built.
+# field), and rules make an Edit per changed comma.  Only ``pipeline.stamp`` sets fields, once,
+# on a rule's fresh edits; nothing else changes an Edit after it is built.
 @dataclass(slots=True)
 class Edit:
     """One change (or review flag) made by one rule.

@@ -27,30 +27,19 @@ STAGES: tuple[ModuleType, ...] = (unicode, markup, furniture, linewrap, punctuat
 
 
 def stamp(edits: Iterable[Edit], text: str, *, stage: str, step: int, doc: str = "") -> list[Edit]:
-    """Fill in stage, step, document and 1-based line number (of ``start`` in ``text``)."""
-    out = []
+    """Fill in stage, step, document and 1-based line number (of ``start`` in ``text``).
+
+    The edits are a rule's fresh result, so they are stamped in place (building new ones
+    would cost as much as the rest of the bookkeeping); the list of them is returned.
+    """
+    out = list(edits)
     line, pos = 1, 0
-    for edit in edits:
+    for edit in out:
         if edit.start < pos:  # flags may come out of order; count again from the top
             line, pos = 1, 0
         line += text.count("\n", pos, edit.start)
         pos = edit.start
-        # Built directly: dataclasses.replace costs several times more, on the hot path.
-        out.append(
-            Edit(
-                edit.rule,
-                edit.start,
-                edit.end,
-                edit.before,
-                edit.after,
-                edit.kind,
-                line,
-                step,
-                stage,
-                doc,
-                edit.info,
-            )
-        )
+        edit.line, edit.step, edit.stage, edit.doc = line, step, stage, doc
     return out
 
 
