@@ -62,10 +62,13 @@ def substitute(pattern: re.Pattern[str], repl: Replacement, text: str, rule: str
     >>> substitute(re.compile(r"\\u200b"), "", "a\\u200bb", "remove_zero_width").text
     'ab'
     """
-    spans = []
-    for match in pattern.finditer(text):
-        after = repl(match) if callable(repl) else match.expand(repl)
-        spans.append((match.start(), match.end(), after))
+    if isinstance(repl, str) and "\\" not in repl:  # a literal: no template to expand per match
+        spans = [(m.start(), m.end(), repl) for m in pattern.finditer(text)]
+    else:
+        spans = []
+        for match in pattern.finditer(text):
+            after = repl(match) if callable(repl) else match.expand(repl)
+            spans.append((match.start(), match.end(), after))
     return replace_spans(text, rule, spans)
 
 

@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -32,16 +32,27 @@ STAGE = "furniture"
 
 # --- Default patterns (regex strings; a config may replace them) --------------------------
 # Each furniture pattern must match a whole line (leading ``#`` heading marks and spaces aside).
+# They are tried at the start of every line, so each opens with something the regex engine
+# fails on fast in body text: a literal, or a lookahead for the characters a match can open with.
 
-# App and social-media banners of a paper: ``客户端:青岛观 客户端:观海新闻``.
+
+def _one_of(words: str) -> str:
+    """A regex for any of the ``|``-separated words, opening with a test of their first characters."""
+    first_chars = "".join(sorted({word[0] for word in words.split("|")}))
+    return f"(?=[{first_chars}])(?:{words})"
+
+
+# App and social-media banners of a paper: ``客户端:青岛观 客户端:观海新闻``.  One or more;
+# the first is written out, so a line that does not open with an app name never enters a repeat.
 _APP = r"(?:客户端|官方微信|微信公众号|公众号|官方微博|视频号|抖音号|APP|App)"
-BANNER = rf"(?:{_APP}[ \t]*[:：][ \t]*[^\s:：，。；！？,;!?]{{1,20}}[ \t\u3000]*)+"
+_BANNER_ITEM = rf"{_APP}[ \t]*[:：][ \t]*[^\s:：，。；！？,;!?]{{1,20}}[ \t\u3000]*"
+BANNER = rf"{_BANNER_ITEM}(?:{_BANNER_ITEM})*"
 
 # Editor credits, two or more role-name pairs: ``主编 赵波 美编 李飞 审读 姜胜保 排版 韩婷``.
 # A role must be followed by a space or colon, so running words (``设计创新``) never match.
-_ROLE = (
-    r"(?:执行主编|副主编|主编|总编辑|总编|责任编辑|本版编辑|本版责编|责编|图片编辑|美术编辑|编辑"
-    r"|美编|审读|审校|校对|校审|排版|组版|版式|摄影|视觉|设计|制图|统筹|策划|监制)"
+_ROLE = _one_of(
+    "执行主编|副主编|主编|总编辑|总编|责任编辑|本版编辑|本版责编|责编|图片编辑|美术编辑|编辑"
+    "|美编|审读|审校|校对|校审|排版|组版|版式|摄影|视觉|设计|制图|统筹|策划|监制"
 )
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
 _PAIR = rf"{_ROLE}(?:[ \t\u3000]*[:：][ \t\u3000]*|[ \t\u3000]+){_NAME}(?:[、，,][ \t]*{_NAME})*"
@@ -49,14 +60,19 @@ CREDITS = rf"{_PAIR}(?:[ \t\u3000]+{_PAIR})+"
 
 # Page numbers: ``第3版``, ``A3版``, ``— 12 —``, ``- 12 -``, ``Page 3``, ``Page 3 of 12``.
 PAGE_NUMBER = (
-    r"第[ \t]*[0-9０-９一二三四五六七八九十百]{1,4}[ \t]*版"
+    r"(?=[第A-Z—–\-－─Pp])"
+    r"(?:第[ \t]*[0-9０-９一二三四五六七八九十百]{1,4}[ \t]*版"
     r"|[A-Z][ \t]?[0-9]{1,2}[ \t]*版"
     r"|[—–\-－─]{1,2}[ \t]*[0-9０-９]{1,4}[ \t]*[—–\-－─]{1,2}"
-    r"|(?i:page)[ \t]+[0-9]{1,4}(?:[ \t]+(?i:of)[ \t]+[0-9]{1,4})?"
+    r"|(?i:page)[ \t]+[0-9]{1,4}(?:[ \t]+(?i:of)[ \t]+[0-9]{1,4})?)"
 )
 
-# Running heads: a paper name, then only section / date / weekday / page tokens.
-_PAPER = r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|晨报|时报|商报|周报|导报|都市报|青年报|法制报)"
+# Running heads: a paper name, then only section / date / weekday / page tokens.  Every paper
+# name has 报 among its first 3 to 11 characters: the lookahead tests that first.
+_PAPER = (
+    r"(?=[\u4e00-\u9fff]{3,10}报)"
+    r"[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|晨报|时报|商报|周报|导报|都市报|青年报|法制报)"
+)
 _HEAD_TOKEN = (
     r"(?:[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|星期[一二三四五六日天]|第?[A-Z]?[0-9]{1,3}版"
     r"|[\u4e00-\u9fff]{2,6})"
@@ -73,8 +89,11 @@ _PAGE_REF = (
 _JUMP_CJK = rf"(?:紧接|上接|下转|转至|转|接)[ \t]*{_PAGE_REF}"
 _JUMP_EN = r"(?i:(?:continued|cont[’']?d\.?)[ \t]+(?:on|from)[ \t]+(?:page|p\.)[ \t]*[A-Z]?[0-9]{1,3})"
 JUMP = rf"(?:{_JUMP_CJK}|{_JUMP_EN})"
-# A cheap pre-check for the default jump patterns: a jump word before a page reference.
-JUMP_HINT = re.compile(r"[转接][ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|[Cc]ont")
+# A cheap pre-check for the default jump patterns: a jump word before a page reference.  One
+# character class first, so the regex engine skips ahead fast to 转, 接 or C.
+JUMP_HINT = re.compile(
+    r"[转接Cc](?:(?<=[转接])[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|(?<=[Cc])ont)"
+)
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
 
@@ -90,8 +109,15 @@ LIST_MARKER = re.compile(
     r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、]|第.{1,3}[章节条部分]"
 )
 
-# Every decimal digit maps to "0", so page headers with changing numbers share a key.
-DIGITS_TO_ZERO = str.maketrans(dict.fromkeys([*"0123456789", *"０１２３４５６７８９"], "0"))
+# Every decimal digit maps to "0", so page headers with changing numbers share a key.  ASCII
+# digits are mapped on the UTF-8 bytes (no other character's encoding holds an ASCII byte):
+# ``str.translate`` or a regex substitution is several times slower on Chinese text.
+ASCII_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+FULLWIDTH_DIGITS = "０１２３４５６７８９"
+FULLWIDTH_DIGIT = re.compile(f"[{FULLWIDTH_DIGITS}]")
+
+# What a line's content is stripped of: leading spaces and heading marks, trailing spaces.
+LINE_LEAD, LINE_TRAIL = " \t\u3000#", " \t\u3000"
 
 # The end of a caption: its first sentence-final mark.
 CAPTION_END = re.compile(r"[。！？!?]")
@@ -153,31 +179,36 @@ class FurnitureConfig:
 
 
 class _Patterns(NamedTuple):
-    line: re.Pattern[str]
+    first_line: re.Pattern[str]
+    next_line: re.Pattern[str]
     inline_jump: re.Pattern[str]
-    short_line: re.Pattern[str]
 
 
 @functools.lru_cache(maxsize=16)
-def _compile(furniture: tuple[str, ...], jumps: tuple[str, ...], max_chars: int) -> _Patterns:
+def _compile(furniture: tuple[str, ...], jumps: tuple[str, ...]) -> _Patterns:
     """The stage's patterns for one config, compiled once."""
     jump = "|".join(f"(?:{p})" for p in jumps) or "(?!)"
     bracketed = rf"{OPEN}[ \t]*(?:{jump})[ \t]*{CLOSE}"
     alternatives = "|".join([*(f"(?:{p})" for p in furniture), jump, bracketed])
+    # a whole furniture line up to its newline; optional markdown heading marks (``#{1,6}``
+    # written so that the engine fails at once on a line that does not open with ``#``)
+    line = rf"[ \t\u3000]*(?:##{{0,5}}[ \t]+|)(?:{alternatives})[ \t\u3000]*(?=\n|\Z)"
     return _Patterns(
-        # a whole furniture line with its newline; optional markdown heading marks
-        line=re.compile(rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:{alternatives})[ \t\u3000]*(?:\n|\Z)", re.M),
+        first_line=re.compile(line, re.M),
+        # the other lines, found from the line break before them: the regex engine jumps from
+        # line break to line break, where a leading ``^`` would be tried at every character
+        next_line=re.compile(rf"\n{line}", re.M),
         # a bracketed marker anywhere, or a bare one ending a sentence that ends a line
         inline_jump=re.compile(rf"{bracketed}|(?<=[。！？!?.”])(?:{jump})(?=[ \t]*$)", re.M),
-        # a short line: leading spaces / heading marks, content, trailing spaces, newline
-        short_line=re.compile(
-            rf"^[ \t\u3000#]*([^\s#][^\n]{{0,{max_chars - 1}}}?)[ \t\u3000]*(?:\n|\Z)", re.M
-        ),
     )
 
 
 def _patterns(cfg: FurnitureConfig) -> _Patterns:
-    return _compile(cfg.furniture_patterns, cfg.jump_patterns, cfg.recurring_max_chars)
+    return _compile(cfg.furniture_patterns, cfg.jump_patterns)
+
+
+# The default config's patterns are compiled at import, not during the first document (~20 ms).
+_patterns(FurnitureConfig())
 
 
 def remove_furniture_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
@@ -186,7 +217,11 @@ def remove_furniture_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> remove_furniture_lines("客户端:青岛观\\n正文。\\n（下转封二）\\n", FurnitureConfig()).text
     '正文。\\n'
     """
-    spans = [(m.start(), m.end(), "") for m in _patterns(cfg).line.finditer(text)]
+    patterns = _patterns(cfg)
+    first = patterns.first_line.match(text)
+    starts_ends = [(0, first.end())] if first else []
+    starts_ends += [(m.start() + 1, m.end()) for m in patterns.next_line.finditer(text)]
+    spans = [(start, min(end + 1, len(text)), "") for start, end in starts_ends]  # with the newline
     return replace_spans(text, "remove_furniture_lines", spans)
 
 
@@ -217,15 +252,44 @@ class _Line(NamedTuple):
     content: str  # the line stripped of spaces and heading marks
 
 
-def _keys(lines: list[str]) -> list[str]:
-    """Each line with its digits turned to 0 (one ``translate`` over all of them)."""
-    return "\n".join(lines).translate(DIGITS_TO_ZERO).split("\n") if lines else []
+def _contents(lines: list[str]) -> list[str]:
+    """Each line stripped of leading spaces and heading marks and of trailing spaces."""
+    return list(
+        map(str.rstrip, map(str.lstrip, lines, itertools.repeat(LINE_LEAD)), itertools.repeat(LINE_TRAIL))
+    )
 
 
-def _short_lines(text: str, cfg: FurnitureConfig) -> Iterator[tuple[str, _Line]]:
-    """``(key, line)`` for each short line; the key is the line with digits turned to 0."""
-    for m in _patterns(cfg).short_line.finditer(text):
-        yield m.group(1).translate(DIGITS_TO_ZERO), _Line(m.start(), m.end(), m.group(1))
+def _is_short(content: str, max_chars: int) -> bool:
+    """Whether a line's content is short: 1 to ``max_chars`` characters, not opening with a space."""
+    return 0 < len(content) <= max_chars and not content[0].isspace()
+
+
+def _keys(contents: list[str]) -> list[str]:
+    """Each line content with its digits turned to 0 (in one pass over all of them)."""
+    return _digits_to_zero("\n".join(contents)).split("\n")
+
+
+def _digits_to_zero(text: str) -> str:
+    """``text`` with every decimal digit, ASCII or full-width, turned to ``0``.
+
+    >>> _digits_to_zero("第12版 Ａ３")
+    '第00版 Ａ0'
+    """
+    data = text.encode("utf-8", "surrogatepass").translate(ASCII_DIGITS_TO_ZERO)
+    text = data.decode("utf-8", "surrogatepass")
+    if any(digit in text for digit in FULLWIDTH_DIGITS):  # rare: the unicode stage made them ASCII
+        text = FULLWIDTH_DIGIT.sub("0", text)
+    return text
+
+
+def _lines_with(lines: list[str], keys: list[str], wanted: Container[str]) -> Iterator[tuple[int, int, int]]:
+    """``(index, start, end)`` of each line whose key is in ``wanted``, in order; ``lines`` is the
+    text split at its newlines, ``end`` the offset after the line's newline (if it has one)."""
+    start, previous = 0, 0  # offset of line ``previous``
+    for i in [i for i, key in enumerate(keys) if key in wanted]:
+        start += sum(map(len, lines[previous:i])) + i - previous
+        previous = i
+        yield i, start, start + len(lines[i]) + (i < len(lines) - 1)
 
 
 def _may_be_furniture(line: str) -> bool:
@@ -275,22 +339,26 @@ def remove_recurring_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> remove_recurring_lines("".join(pages), FurnitureConfig()).text.count("Harbour Times")
     0
     """
-    counts = Counter(_keys(_patterns(cfg).short_line.findall(text)))
+    lines = text.split("\n")
+    contents = _contents(lines)
+    keys = _keys(contents)
+    counts = Counter(keys)
+    # the keys seen min_repeats times, picked out in C: most lines are seen once
+    frequent = itertools.compress(counts, map(cfg.min_repeats.__le__, counts.values()))
     candidates = {
         key
-        for key, n in counts.items()
-        if key in cfg.recurring_lines or (n >= cfg.min_repeats and _may_be_furniture(key))
+        for key in itertools.chain(cfg.recurring_lines.intersection(counts), frequent)
+        if _is_short(key, cfg.recurring_max_chars) and (key in cfg.recurring_lines or _may_be_furniture(key))
     }
     if not candidates:
         return Cleaned(text)
     by_key: dict[str, list[_Line]] = {}
-    for key, line in _short_lines(text, cfg):
-        if key in candidates:
-            by_key.setdefault(key, []).append(line)
+    for i, start, end in _lines_with(lines, keys, candidates):
+        by_key.setdefault(keys[i], []).append(_Line(start, end, contents[i]))
     spans: list[tuple[int, int, str]] = []
-    for key, lines in by_key.items():
-        if key in cfg.recurring_lines or _recur_like_headers(text, lines, cfg):
-            spans.extend((line.start, line.end, "") for line in lines)
+    for key, repeats in by_key.items():
+        if key in cfg.recurring_lines or _recur_like_headers(text, repeats, cfg):
+            spans.extend((line.start, line.end, "") for line in repeats)
     spans.sort()
     return replace_spans(text, "remove_recurring_lines", spans)
 
@@ -427,7 +495,12 @@ class RecurringLineCollector:
 
     def add(self, text: str) -> None:
         self.documents += 1
-        keys = [key for key, _line in _short_lines(text, self.cfg) if _may_be_furniture(key)]
+        max_chars = self.cfg.recurring_max_chars
+        keys = [
+            key
+            for key in _keys(_contents(text.split("\n")))
+            if _is_short(key, max_chars) and _may_be_furniture(key)
+        ]
         edge = self.cfg.edge_lines
         seen: set[str] = set()
         for index, key in enumerate(keys):

@@ -43,6 +43,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import accumulate, chain
 from statistics import median
 
 from ..edits import flag, replace_spans
@@ -52,6 +53,8 @@ STAGE = "linewrap"
 
 # --- Patterns and character classes --------------------------------------------------------
 
+# A line's text without the spaces at its ends, and the spaces (newlines included) before it.
+LINE = re.compile(r"(\s*)(\S(?:[^\n]*\S)?)")
 # Sentence-final punctuation (CJK and ASCII); a line ending in one (closing quotes after it
 # allowed) ends a sentence.
 STOPS = frozenset("。！？!?．｡.…")
@@ -78,11 +81,15 @@ MARKER_START = re.compile(
     r"|[-–+][ \t]"
     r"|\(?[a-zA-Z][.)][ \t]"
 )
+# The same at a line start in the lines joined by newlines (see ``_Document``): one pass
+# over the text instead of one search per line.
+MARKER_LINE = re.compile(r"\n(?:" + MARKER_START.pattern + ")")
 # A line made only of dots or an ellipsis stands for omitted text: keep it alone.
-ELLIPSIS_LINE = re.compile(r"[.。…·．]{2,}")
+ELLIPSIS_LINE = re.compile(r"\n[.。…·．]{2,}(?=\n)")
 # Two CJK words separated by spaces: headlines and decks (``千字为先 勇当龙头``), never
-# running text.
-SPACED_CJK = re.compile(r"[\u4e00-\u9fff“”][ \t\u3000]+[\u4e00-\u9fff“”—]")
+# running text.  It starts at the space (the CJK before it is looked behind) so that a search
+# skips fast to the rare spaces.
+SPACED_CJK = re.compile(r"[ \t\u3000](?<=[\u4e00-\u9fff“”].)[ \t\u3000]*[\u4e00-\u9fff“”—]")
 # ``B`` opens with a character that cannot begin a paragraph: it continues ``A``.
 CONTINUATION_START = frozenset("，,、；;：:。！？）)》」』】〕”’%‰")
 # ``A`` ends with a character after which the sentence must go on.
@@ -90,15 +97,15 @@ OPEN_END = frozenset("（(《「『【〔“‘，,、")
 # ``B`` opens with a one-character fragment and a clause or sentence mark (``务;创新办学…``);
 # two characters would catch paragraphs opening ``今年,…``.
 FRAGMENT_START = re.compile(r"[\u4e00-\u9fff][，,、；;。！？!?]")
+FRAGMENT_MARKS = "，,、；;。！？!?"
 # The same with up to two characters: evidence only together with a full column line.
 FRAGMENT2_START = re.compile(r"[\u4e00-\u9fff]{1,2}[，,、；;。！？!?]")
 # A number broken across lines: ``A`` ends in a digit (and maybe a decimal point) ...
 NUMBER_END = re.compile(r"\d[.．]?$")
 # ... and ``B`` goes on with digits or a unit / measure word.
 NUMBER_GOES_ON = re.compile(r"[\d亿万千百元角个%‰年月日号时分秒岁倍名项家座条台件户人次吨米升克公里平]")
-# Latin continuation: ``A`` ends in a letter, digit or comma, ``B`` starts in lower case.
+# Latin continuation: ``A`` ends in a letter, digit or comma (and ``B`` starts in lower case).
 LATIN_END = re.compile(r"[A-Za-z0-9,;]$")
-LATIN_LOWER_START = re.compile(r"[a-z]")
 # CJK characters (and full-width forms), which join without a space.
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 # Opening/closing pairs checked for a quote or title left open at a line end.
@@ -182,63 +189,15 @@ class LinewrapConfig:
 # --- Lines -----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Line:
-    """One non-blank line: content offsets (spaces at the ends excluded) and features."""
-
-    start: int
-    end: int
-    text: str
-    width: float
-    indented: bool
-    blank_before: bool
-    stop_end: bool
-    inner_stop: bool
-    punct: bool
-
-
 def _width(text: str) -> float:
     """Display width: CJK (non-ASCII) characters 1, ASCII 1/2."""
-    if text.isascii():
-        return len(text) / 2
     return len(text) - len(text.encode("ascii", "ignore")) / 2
 
 
-def _ends_sentence(text: str) -> bool:
-    """True when ``text`` ends in sentence-final punctuation, closing quotes after it allowed."""
-    core = text.rstrip(CLOSERS)
-    return bool(core) and core[-1] in STOPS
-
-
-def _lines(text: str) -> list[_Line]:
-    """The non-blank lines of ``text`` with their features."""
-    out: list[_Line] = []
-    pos = 0
-    blank = False
-    for raw in text.split("\n"):
-        content = raw.strip()
-        if content:
-            lead = len(raw) - len(raw.lstrip())
-            start = pos + lead
-            indent = raw[:lead]
-            out.append(
-                _Line(
-                    start=start,
-                    end=start + len(content),
-                    text=content,
-                    width=_width(content),
-                    indented="\u3000" in indent or len(indent.replace("\r", "")) >= 2,
-                    blank_before=blank,
-                    stop_end=_ends_sentence(content),
-                    inner_stop=INNER_STOP.search(content) is not None,
-                    punct=CLAUSE_PUNCT.search(content) is not None,
-                )
-            )
-            blank = False
-        elif out:
-            blank = True
-        pos += len(raw) + 1
-    return out
+def _is_indented(gap: str) -> bool:
+    """The spaces between the last newline of ``gap`` and a line's text indent it."""
+    indent = gap[gap.rfind("\n") + 1 :]
+    return "\u3000" in indent or len(indent.replace("\r", "")) >= 2
 
 
 # --- Deciding one break ----------------------------------------------------------------------
@@ -246,184 +205,226 @@ def _lines(text: str) -> list[_Line]:
 JOIN, KEEP, UNDECIDED = "join", "keep", "undecided"
 
 
-@dataclass(slots=True)
-class _Paragraph:
-    """The logical line ending at ``A``: what the lines joined so far add up to."""
-
-    width: float
-    inner_stop: bool
-
-
 class _Document:
-    """A document's lines and the statistics the decisions use."""
+    """A document's non-blank lines, as parallel lists, and the statistics the decisions use.
 
-    def __init__(self, lines: list[_Line], cfg: LinewrapConfig) -> None:
-        self.lines = lines
+    Line ``k`` is ``texts[k]`` (the spaces at its ends left out) at ``starts[k]:ends[k]``.
+    """
+
+    def __init__(self, pairs: list[tuple[str, str]], cfg: LinewrapConfig) -> None:
         self.cfg = cfg
-        breaks = lines[1:]
-        blank_share = sum(b.blank_before for b in breaks) / len(breaks)
+        gaps, self.texts = zip(*pairs, strict=True)  # the spaces before each line, its text
+        bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
+        self.starts, self.ends = bounds[0::2], bounds[1::2]
+        self.widths = [len(s) - len(s.encode("ascii", "ignore")) / 2 for s in self.texts]  # _width
+        self.stop_end = [s.rstrip(CLOSERS)[-1:] in STOPS for s in self.texts]
+        #: widths of the lines that may be in a column: not those ending a sentence (-1.0)
+        self.column_widths = [
+            -1.0 if stop else width for width, stop in zip(self.widths, self.stop_end, strict=True)
+        ]
+        self._columns: dict[tuple[float, ...], tuple[float, float, float]] = {}
+        self.blank_before = [False, *(gap.count("\n") > 1 for gap in gaps[1:])]
+        self.indented = [not gap.endswith("\n") and _is_indented(gap) for gap in gaps]
+        self.indent_means_paragraph = not all(self.indented)
+        blank_share = sum(self.blank_before) / (len(pairs) - 1)
         #: blank lines mark paragraphs only when some breaks have them and some do not
         self.blank_means_paragraph = 1 - cfg.uniform_blank_share < blank_share < cfg.uniform_blank_share
-        wrapped = [
-            a.width for a, b in zip(lines, breaks, strict=False) if not b.blank_before and not a.stop_end
-        ]
         #: typical width of lines followed by a single newline (mixed documents)
-        self.wrap_width = median(wrapped) if self.blank_means_paragraph and wrapped else 0.0
-        self.indent_means_paragraph = not all(line.indented for line in lines)
+        self.wrap_width = 0.0
+        if self.blank_means_paragraph:
+            wrapped = [
+                width
+                for width, blank, stop in zip(self.widths, self.blank_before[1:], self.stop_end, strict=False)
+                if not blank and not stop
+            ]
+            self.wrap_width = median(wrapped) if wrapped else 0.0
+        self._find_set_off_lines()
 
-    def column(self, i: int) -> list[_Line]:
-        """The lines of the column around line ``i``: the widest group of at least
-        ``column_min_lines`` lines nearby within ``column_tolerance`` of each other, or ``[]``.
+    def _find_set_off_lines(self) -> None:
+        """Fill ``markers`` (line -> end of its list or section marker), ``headings`` and
+        ``standalone`` (line -> the reason it starts its own paragraph) in a few whole-text passes."""
+        texts, widths, most = self.texts, self.widths, self.cfg.max_heading_width
+        joined = "\n" + "\n".join(texts) + "\n"
+        seps = [0, *accumulate(len(text) + 1 for text in texts)]  # where the newline before each line is
 
-        "Nearby" is up to ``column_window`` lines each side, up to the first line half again
-        as wide as line ``i`` (and two more characters).
+        def line_of(match: re.Match[str]) -> int:
+            return bisect.bisect_right(seps, match.start()) - 1
 
+        self.markers = {(k := line_of(m)): m.end() - seps[k] - 1 for m in MARKER_LINE.finditer(joined)}
+        self.headings = {k for k in self.markers if texts[k][0] in "#■□"}
+        self.headings.update(k for m in SPACED_CJK.finditer(joined) if widths[k := line_of(m)] <= most)
+        self.standalone = dict.fromkeys(self.headings, "heading")
+        self.standalone.update((line_of(m), "ellipsis_line") for m in ELLIPSIS_LINE.finditer(joined))
+        self.standalone.update(
+            (k, "label") for k, text in enumerate(texts) if text[-1] in ":：" and widths[k] <= most
+        )
+        self.standalone.update(dict.fromkeys(self.markers, "list_or_section_start"))
+
+    def column(self, i: int) -> tuple[int, int, float, float, float]:
+        """The lines ``first:last`` around line ``i`` and the column they form: its width, the
+        least width of its lines and their typical width (``width`` is 0.0 when there is none).
+
+        The column is the widest group of at least ``column_min_lines`` lines nearby within
+        ``column_tolerance`` of each other.  "Nearby" is up to ``column_window`` lines each
+        side, up to the first line half again as wide as line ``i`` (and two more characters).
         Lines ending a sentence are left out (a paragraph's last line is as long as it
         happens to be), and so are lines too narrow or too wide to be a column.
         """
-        cfg, lines = self.cfg, self.lines
+        window, widths = self.cfg.column_window, self.widths
         # the column stops at a much wider line: that is another block (a paragraph set wide)
-        limit = lines[i].width * 1.5 + 2
-        first, last = i, i + 1
-        while first > max(0, i - cfg.column_window) and lines[first - 1].width <= limit:
-            first -= 1
-        while last < min(len(lines), i + cfg.column_window + 1) and lines[last].width <= limit:
-            last += 1
-        candidates = sorted(
-            (line for line in lines[first:last] if not line.stop_end or line is lines[i]),
-            key=lambda line: -line.width,
-        )
-        for top, line in enumerate(candidates):
-            if line.width > cfg.max_column_width:
+        limit = widths[i] * 1.5 + 2
+        first, last = max(0, i - window), min(len(widths), i + window + 1)
+        if max(widths[first:last]) > limit:
+            first, last = i, i + 1
+            while first > max(0, i - window) and widths[first - 1] <= limit:
+                first -= 1
+            while last < min(len(widths), i + window + 1) and widths[last] <= limit:
+                last += 1
+        candidates = self.column_widths[first:last]
+        candidates[i - first] = widths[i]
+        candidates.sort(reverse=True)
+        key = tuple(candidates)
+        if key not in self._columns:
+            self._columns[key] = self._column_of(candidates)
+        return (first, last, *self._columns[key])
+
+    def _column_of(self, candidates: list[float]) -> tuple[float, float, float]:
+        """Width, least width and typical width of the widest column among lines of
+        ``candidates`` widths (widest first, lines that cannot be in a column negative)."""
+        cfg = self.cfg
+        for top, width in enumerate(candidates):
+            if width > cfg.max_column_width:
                 continue
-            if line.width < cfg.min_column_width or len(candidates) - top < cfg.column_min_lines:
+            if width < cfg.min_column_width:
                 break
-            floor = line.width * (1 - cfg.column_tolerance)
-            members = [m for m in candidates[top:] if m.width >= floor]
+            floor = width * (1 - cfg.column_tolerance)
+            members = [w for w in candidates[top:] if w >= floor]
             if len(members) >= cfg.column_min_lines:
-                return members
-        return []
+                return width, floor, members[len(members) // 2]
+        return 0.0, 0.0, 0.0
 
-    def is_full(self, i: int, b: _Line) -> bool:
+    def is_full(self, i: int) -> bool:
         """True when line ``i`` fills the column that the lines around it form."""
-        a = self.lines[i]
-        members = self.column(i)
-        if not members:
+        first, last, width, floor, typical = self.column(i)
+        if not width:
             return False
-        width = members[0].width
-        typical = members[len(members) // 2].width  # the widest line may hold half-width digits
-        low = min(self.cfg.fill_ratio * typical, typical - self.cfg.column_slack)
-        if not low <= a.width <= width * (1 + self.cfg.column_tolerance):
+        cfg, widths, a, b = self.cfg, self.widths, self.texts[i], self.texts[i + 1]
+        # (the typical width, not the widest: the widest line may hold half-width digits)
+        low = min(cfg.fill_ratio * typical, typical - cfg.column_slack)
+        if not low <= widths[i] <= width * (1 + cfg.column_tolerance):
             return False
-        if _is_latin(a.text.rstrip(CLOSERS + ".!?")[-1:] or " ") and _is_latin(b.text[0]):
+        if _is_latin(b[0]) and _is_latin(a.rstrip(CLOSERS + ".!?")[-1:] or " "):
             # ragged right: the next word would not have fitted on this line
-            return a.width + _width(b.text.split(None, 1)[0]) + 0.5 > width
+            return widths[i] + _width(b.split(None, 1)[0]) + 0.5 > width
         # stacked headings or name lists share a width too, but hold no clause punctuation
-        return any(line.punct for line in members if line is not a)
+        column_widths = self.column_widths
+        return any(
+            floor <= column_widths[k] <= width and CLAUSE_PUNCT.search(self.texts[k])
+            for k in range(first, last)
+            if k != i
+        )
 
-    def is_heading(self, line: _Line) -> bool:
-        """Headlines and decks set with spaces, and markup headings."""
-        text = line.text
-        if text[0] in "#■□":
-            return True
-        return line.width <= self.cfg.max_heading_width and SPACED_CJK.search(text) is not None
-
-    def standalone(self, b: _Line) -> str:
-        """The reason ``B`` must start its own paragraph, or ``""``."""
-        text = b.text
-        if MARKER_START.match(text):
-            return "list_or_section_start"
-        if text[-1] in ":：" and b.width <= self.cfg.max_heading_width:
-            return "label"
-        if ELLIPSIS_LINE.fullmatch(text):
-            return "ellipsis_line"
-        if self.is_heading(b):
-            return "heading"
-        return ""
-
-    def strong_join(self, a: _Line, b: _Line) -> str:
-        """The evidence that ``A`` and ``B`` are one sentence, or ``""``."""
-        tail, head = a.text[-1], b.text[0]
+    def strong_join(self, i: int) -> str:
+        """The evidence that line ``i`` and the next are one sentence, or ``""``."""
+        a, b = self.texts[i], self.texts[i + 1]
+        tail, head = a[-1], b[0]
         if head in CONTINUATION_START:
             return "continuation_punctuation"
         if tail in OPEN_END:
             return "open_end"
         if tail in self.cfg.non_final_chars:
             return "non_final_char"
-        if NUMBER_END.search(a.text[-3:]) and NUMBER_GOES_ON.match(head):
+        if (tail.isdecimal() or tail in ".．") and NUMBER_END.search(a[-3:]) and NUMBER_GOES_ON.match(head):
             return "broken_number"
+        stop_end = self.stop_end[i]
         if (
-            _is_han(tail)
-            and not a.stop_end
-            and a.width >= self.cfg.min_column_width
-            and FRAGMENT_START.match(b.text)
+            b[1:2] in FRAGMENT_MARKS
+            and _is_han(tail)
+            and not stop_end
+            and self.widths[i] >= self.cfg.min_column_width
+            and FRAGMENT_START.match(b)
         ):
             return "word_fragment"
-        if LATIN_END.search(tail) and LATIN_LOWER_START.match(head):
+        if "a" <= head <= "z" and LATIN_END.search(tail):
             return "lower_case_continuation"
-        if not a.stop_end and _left_open(a.text, b.text):
+        if not stop_end and _left_open(a, b):
             return "open_quote"
         return ""
 
-    def decide(self, i: int, para: _Paragraph) -> tuple[str, str]:
-        """Join, keep or undecided for the break after line ``i``, with a reason code."""
-        a, b = self.lines[i], self.lines[i + 1]
-        if reason := self.standalone(b):
+    def decide(self, i: int, para_width: float, para_inner_stop: bool) -> tuple[str, str]:
+        """Join, keep or undecided for the break after line ``i``, with a reason code; the
+        paragraph ending at line ``i`` is ``para_width`` wide and may hold a sentence end."""
+        cfg, a, a_width, a_stop = self.cfg, self.texts[i], self.widths[i], self.stop_end[i]
+        if reason := self.standalone.get(i + 1):
             # a paragraph's last line ending in a colon looks like a label: the column tells
-            if reason == "label" and not a.stop_end and self.is_full(i, b):
+            if reason == "label" and not a_stop and self.is_full(i):
                 return JOIN, "column_line"
             return KEEP, reason
-        if self.is_heading(a):
+        if i in self.headings:
             return KEEP, "heading"
-        if reason := self.strong_join(a, b):
+        if (
+            a[-1] in "。！？"
+            and self.texts[i + 1][0] not in CONTINUATION_START
+            and a[-1] not in cfg.non_final_chars
+        ):
+            return KEEP, "sentence_end"  # a shortcut: no rule below but ``sentence_end`` takes it
+        if reason := self.strong_join(i):
             return JOIN, reason
-        if (marker := MARKER_START.match(a.text)) and not CLAUSE_PUNCT.search(a.text, marker.end()):
+        if (marker_end := self.markers.get(i)) and not CLAUSE_PUNCT.search(a, marker_end):
             # a numbered heading, unless a full column line goes on with a word fragment
-            if FRAGMENT2_START.match(b.text) and self.is_full(i, b):
+            if FRAGMENT2_START.match(self.texts[i + 1]) and self.is_full(i):
                 return JOIN, "column_line"
             return KEEP, "numbered_heading"
-        tail = a.text.rstrip(CLOSERS)
+        tail = a.rstrip(CLOSERS)
         if not tail:
             return KEEP, "sentence_end"
-        if a.stop_end and not (_latin_sentence(tail) and self._latin_full(i, b)):
+        if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
             return KEEP, "sentence_end"
         if tail.endswith(("——", "…", ":", "：", "-", "－")):
             return KEEP, "set_off_end"
-        if self.indent_means_paragraph and b.indented and not a.indented:
+        if self.indent_means_paragraph and self.indented[i + 1] and not self.indented[i]:
             return KEEP, "indented_start"
         if self.blank_means_paragraph:
-            if b.blank_before:
+            if self.blank_before[i + 1]:
                 return KEEP, "blank_line"
-            if self.wrap_width and a.width >= self.cfg.fill_ratio * self.wrap_width:
+            if self.wrap_width and a_width >= cfg.fill_ratio * self.wrap_width:
                 return JOIN, "wrapped_line"
-        if not b.punct and b.width < self.cfg.fill_ratio * a.width:
+        if self.is_short_heading(i):
             return KEEP, "short_heading"
-        if self.is_full(i, b):
+        if self.is_full(i):
             return JOIN, "column_line"
-        if a.stop_end or not tail[-1].isalnum():
+        if a_stop or not tail[-1].isalnum():
             return KEEP, "clause_end"
-        return self._body_break(a, b, para)
+        return self._body_break(i, para_width, para_inner_stop)
 
-    def _latin_full(self, i: int, b: _Line) -> bool:
+    def is_short_heading(self, i: int) -> bool:
+        """The line after line ``i`` is much shorter and holds no clause punctuation."""
+        b = i + 1
+        return self.widths[b] < self.cfg.fill_ratio * self.widths[i] and not CLAUSE_PUNCT.search(
+            self.texts[b]
+        )
+
+    def _latin_full(self, i: int) -> bool:
         """An English sentence end on a full line: the paragraph may still go on."""
-        if not _is_latin(b.text[0]) or (not b.punct and b.width < self.cfg.fill_ratio * self.lines[i].width):
+        if not _is_latin(self.texts[i + 1][0]) or self.is_short_heading(i):
             return False
-        if self.blank_means_paragraph and not b.blank_before and self.wrap_width:
-            return self.lines[i].width >= self.cfg.fill_ratio * self.wrap_width
-        return self.is_full(i, b)
+        if self.blank_means_paragraph and not self.blank_before[i + 1] and self.wrap_width:
+            return self.widths[i] >= self.cfg.fill_ratio * self.wrap_width
+        return self.is_full(i)
 
-    def _body_break(self, a: _Line, b: _Line, para: _Paragraph) -> tuple[str, str]:
-        """``A`` stops without punctuation outside a column: body text cut, or a heading."""
-        cfg = self.cfg
-        if para.width < cfg.min_body_width:
+    def _body_break(self, i: int, para_width: float, para_inner_stop: bool) -> tuple[str, str]:
+        """Line ``i`` stops without punctuation outside a column: body text cut, or a heading."""
+        cfg, a, b = self.cfg, self.texts[i], self.texts[i + 1]
+        if para_width < cfg.min_body_width:
             return KEEP, "short_line"
-        if not b.punct and b.width <= cfg.max_heading_width:
+        if self.widths[i + 1] <= cfg.max_heading_width and not CLAUSE_PUNCT.search(b):
             return KEEP, "heading"
-        if para.inner_stop:
+        if para_inner_stop:
             return JOIN, "cut_sentence"
-        if a.punct and "、" in LAST_CLAUSE.search(a.text).group():  # type: ignore[union-attr]
+        a_punct = CLAUSE_PUNCT.search(a) is not None
+        if a_punct and "、" in LAST_CLAUSE.search(a).group():  # type: ignore[union-attr]
             return JOIN, "open_enumeration"
-        if a.punct:
+        if a_punct:
             return UNDECIDED, "undecided_line_break"
         return KEEP, "heading"
 
@@ -444,7 +445,7 @@ def _latin_sentence(tail: str) -> bool:
 def _left_open(a: str, b: str) -> bool:
     """A quote or title opened in ``A`` closes in ``B`` before anything opens again."""
     for opening, closing in PAIRS:
-        if a.count(opening) > a.count(closing):
+        if closing in b and a.count(opening) > a.count(closing):
             close_at = b.find(closing)
             open_at = b.find(opening)
             if close_at != -1 and (open_at == -1 or close_at < open_at):
@@ -478,25 +479,31 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
     """
     if "\n" not in text.strip():
         return Cleaned(text)
-    lines = _lines(text)
-    if len(lines) < 2:
+    pairs = LINE.findall(text)
+    if len(pairs) < 2:
         return Cleaned(text)
-    doc = _Document(lines, cfg)
+    doc = _Document(pairs, cfg)
+    texts, widths, starts, ends = doc.texts, doc.widths, doc.starts, doc.ends
     spans: list[tuple[int, int, str]] = []
     flags: list[Edit] = []
-    para = _Paragraph(lines[0].width, lines[0].inner_stop)
-    for i in range(len(lines) - 1):
-        a, b = lines[i], lines[i + 1]
-        verdict, reason = doc.decide(i, para)
+    # the paragraph (lines joined so far) ending at line i: its width, and whether it holds a sentence end
+    para_width, para_inner_stop = widths[0], INNER_STOP.search(texts[0]) is not None
+    decide = doc.decide
+    for i in range(len(texts) - 1):
+        verdict, reason = decide(i, para_width, para_inner_stop)
         if verdict == JOIN:
-            spans.append((a.end, b.start, _joiner(a.text, b.text)))
-            para = _Paragraph(para.width + b.width, para.inner_stop or a.stop_end or b.inner_stop)
+            spans.append((ends[i], starts[i + 1], _joiner(texts[i], texts[i + 1])))
+            para_width += widths[i + 1]
+            para_inner_stop = (
+                para_inner_stop or doc.stop_end[i] or INNER_STOP.search(texts[i + 1]) is not None
+            )
             continue
         if verdict == UNDECIDED:
+            tail, head = texts[i][-12:], texts[i + 1][:12]
             flags.append(
-                flag("join_wrapped_lines", text, a.end, b.start, reason, tail=a.text[-12:], head=b.text[:12])
+                flag("join_wrapped_lines", text, ends[i], starts[i + 1], reason, tail=tail, head=head)
             )
-        para = _Paragraph(b.width, b.inner_stop)
+        para_width, para_inner_stop = widths[i + 1], INNER_STOP.search(texts[i + 1]) is not None
     result = replace_spans(text, "join_wrapped_lines", spans)
     return Cleaned(result.text, result.edits + tuple(flags))
 

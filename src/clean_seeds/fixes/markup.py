@@ -166,6 +166,10 @@ def _tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
     return _TagPatterns(cfg.html_block_tags, cfg.html_cell_tags, cfg.html_inline_tags, cfg.html_code_tags)
 
 
+# The default config's patterns are compiled at import, not during the first document (~7 ms).
+_tag_patterns(MarkupConfig())
+
+
 def unescape_html_entities(text: str, cfg: MarkupConfig) -> Cleaned:
     """Decode well-formed HTML entities; an entity that decodes to a space becomes ``" "``.
 

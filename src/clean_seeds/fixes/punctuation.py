@@ -312,18 +312,19 @@ def fullwidth_punctuation(text: str, cfg: PunctuationConfig) -> Cleaned:
     if not has_cjk(text):
         return Cleaned(text)
     protected = protected_spans(text)
-    spans = []
-    for m in HALF_MARK.finditer(text):
-        pos = m.start()
-        if protected and is_protected(protected, pos):
-            continue
-        # No Chinese right next to it (group `far`): look further, and mind numbers.
-        if m.lastgroup == "far" and (
-            _between_digits(text, pos) or not is_chinese_context(text, pos, pos + 1)
-        ):
-            continue
-        spans.append((pos, pos + 1, FULL_WIDTH[text[pos]]))
+    spans = [
+        (m.start(), m.end(), FULL_WIDTH[m.group()])
+        for m in HALF_MARK.finditer(text)
+        # no Chinese right next to it (group `far`): look further, and mind numbers
+        if (m.lastgroup is None or _far_mark_is_chinese(text, m.start()))
+        and not (protected and is_protected(protected, m.start()))
+    ]
     return replace_spans(text, "fullwidth_punctuation", spans)
+
+
+def _far_mark_is_chinese(text: str, pos: int) -> bool:
+    """True for a mark with no Chinese right next to it whose context is still Chinese."""
+    return not _between_digits(text, pos) and is_chinese_context(text, pos, pos + 1)
 
 
 def _between_digits(text: str, pos: int) -> bool:

@@ -117,6 +117,18 @@ def _name_pattern(anchors: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @functools.lru_cache(maxsize=16)
+def _doubled_pattern(forms: frozenset[str]) -> re.Pattern[str]:
+    """DOUBLED restricted to the characters doubled in ``forms``: the same matches, found fast."""
+    return re.compile(rf"([{re.escape(''.join(sorted({form[1] for form in forms})))}])\1")
+
+
+@functools.lru_cache(maxsize=16)
+def _first_chars(names: frozenset[tuple[str, str, str]]) -> re.Pattern[str]:
+    """Any first character of a variant name: where a name pattern match may be worth trying."""
+    return re.compile(f"[{re.escape(''.join(sorted({name[0] for name, _, _ in names})))}]")
+
+
+@functools.lru_cache(maxsize=16)
 def _variant_map(variants: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
     # Sorted, so that a name with two usual forms maps to the same one whatever the set order
     # (which depends on the process's hash seed): output must be byte-identical across runs.
@@ -133,7 +145,7 @@ def doubled_character(text: str, cfg: ReviewConfig) -> Cleaned:
     if not cfg.doubled_forms:
         return Cleaned(text)
     flags = []
-    for m in DOUBLED.finditer(text):
+    for m in _doubled_pattern(cfg.doubled_forms).finditer(text):
         start, end = m.span()
         form = text[start - 1 : end + 1] if start > 0 else ""
         if form in cfg.doubled_forms:
@@ -152,12 +164,25 @@ def name_variant(text: str, cfg: ReviewConfig) -> Cleaned:
     if not cfg.name_variants:
         return Cleaned(text)
     variants = _variant_map(cfg.name_variants)
+    pattern = _name_pattern(cfg.name_anchors)
     flags = []
-    for m in _name_pattern(cfg.name_anchors).finditer(text):
+    for first in _first_chars(cfg.name_variants).finditer(text):
+        m = pattern.match(text, first.start())
+        if m is None:
+            continue
         usual = variants.get((m.group(1), m.group(2)))
-        if usual is not None:
+        if usual is not None and _found_by_scan(pattern, text, m.start()):
             flags.append(flag("name_variant", text, m.start(), m.end(), "name_variant", usual=usual))
     return Cleaned(text, tuple(flags))
+
+
+def _found_by_scan(pattern: re.Pattern[str], text: str, pos: int) -> bool:
+    """Whether ``pattern.finditer(text)`` reports the match at ``pos`` (each match takes two
+    characters, so of a run of matches at consecutive positions it reports every other one)."""
+    run_start = pos
+    while run_start > 0 and pattern.match(text, run_start - 1):
+        run_start -= 1
+    return (pos - run_start) % 2 == 0
 
 
 def _in_head(text: str, line_start: int, cfg: ReviewConfig) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,17 +40,14 @@ SURROGATE_RUN = re.compile("[\ud800-\udfff]+")
 #: characters that stand for a UTF-8 lead byte (0xC2-0xF4) in one of the single-byte encodings
 #: ftfy repairs, plus the C1 controls: UTF-8 mojibake always contains one.  MacRoman is left
 #: out because its lead bytes include “”‘’—…·, which fill correct Chinese text.
-MOJIBAKE_HINT = re.compile(
-    "[\x80-\x9f"
-    + char_class(
-        "".join(
-            bytes(range(0xC2, 0xF5)).decode(encoding, "ignore")
-            for encoding in CHARMAP_ENCODINGS
-            if encoding != "macroman"
-        )
+_MOJIBAKE_CHARS = "\x80-\x9f" + char_class(
+    "".join(
+        bytes(range(0xC2, 0xF5)).decode(encoding, "ignore")
+        for encoding in CHARMAP_ENCODINGS
+        if encoding != "macroman"
     )
-    + "]"
 )
+MOJIBAKE_HINT = re.compile(f"[{_MOJIBAKE_CHARS}]")
 #: ftfy restricted to encoding repair: no width folding (，→,), no quote uncurling (“→"),
 #: no normalisation, no HTML unescaping; those would damage correct Chinese.
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -74,8 +72,14 @@ UNCOMMON_HANZI = char_class(
 #: where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
 #: read as GBK/Big5), or two Latin-1 letters in a row (GBK/Big5 read as Latin-1/cp1252)
 ROUND_TRIP_HINT = re.compile(f"[{UNCOMMON_HANZI}][^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|[\xa1-\xff]{{2}}")
-#: any character of a ROUND_TRIP_HINT: the cheap test that picks the lines to look at
+#: any character of a ROUND_TRIP_HINT: the cheap test before it
 ROUND_TRIP_CHAR = re.compile(f"[{UNCOMMON_HANZI}\xa1-\xff]")
+#: ROUND_TRIP_HINT written to open with one character class, so the regex engine skips ahead
+#: fast: the lines to look at
+ROUND_TRIP_LINE_HINT = re.compile(
+    f"[{UNCOMMON_HANZI}\xa1-\xff]"
+    f"(?:(?<=[{UNCOMMON_HANZI}])[^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|(?<=[\xa1-\xff])[\xa1-\xff])"
+)
 #: a stretch of text a wrong round trip turns into one run: non-ASCII characters, each maybe
 #: followed by one ASCII byte that can be the trail byte of a GBK or Big5 pair (0x40-0x7E);
 #: no whitespace
@@ -97,7 +101,8 @@ UNLIKELY_CJK = re.compile(f"[{UNCOMMON_HANZI}\uac00-\ud7af]")
 #: and whole ANSI terminal escape sequences, whose ESC alone would leave "[31m" behind
 CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: any such control character: the cheap test before CONTROL
-CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROL_CHAR = re.compile(f"[{_CONTROL_CHARS}]")
 #: the units fix_mojibake diffs ftfy's output in: runs of ASCII and runs of other characters
 DIFF_TOKEN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 #: characters a joiner may sit between: neither ASCII, whitespace, CJK nor full-width forms
@@ -105,22 +110,29 @@ DIFF_TOKEN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 _JOINABLE = r"[^\x00-\x7f\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u200b-\u200f]"
 #: invisible format characters: ZWSP, LRM, RLM, ALM, bidi embeddings and isolates, word
 #: joiner and invisible operators, Mongolian vowel separator; ZWNJ and ZWJ unless both
-#: neighbours are joinable (so 👨‍👩‍👧 keeps its joiners)
-ZERO_WIDTH = re.compile(
-    "[\u200b\u200e\u200f\u061c\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e]"
-    f"|(?<!{_JOINABLE})[\u200c\u200d]|[\u200c\u200d](?!{_JOINABLE})"
-)
+#: neighbours are joinable (so 👨‍👩‍👧 keeps its joiners).  One character class first, so the
+#: regex engine skips ahead fast; then: not a joiner, or no joinable character before, or after.
+_ZERO_WIDTH_CHARS = "\u200b-\u200f\u061c\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e"
+ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}](?:(?<![\u200c\u200d])|(?<!{_JOINABLE}.)|(?!{_JOINABLE}))")
 #: any character ZERO_WIDTH may remove: the cheap test before it
-ZERO_WIDTH_CHAR = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2060-\u2064\u2066-\u2069\u180e]")
+ZERO_WIDTH_CHAR = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 #: full-width ASCII letters and digits, and a full-width full stop between letters or digits
 #: (ＰＭ２．５); other full-width punctuation is Chinese punctuation and stays
 FULLWIDTH_ALNUM = re.compile(
     "(?:[０-９Ａ-Ｚａ-ｚ]|(?<=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])．(?=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]))+"
 )
 #: any full-width letter or digit: the cheap test before FULLWIDTH_ALNUM
-FULLWIDTH_ALNUM_CHAR = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_FULLWIDTH_ALNUM_CHARS = "０-９Ａ-Ｚａ-ｚ"
+FULLWIDTH_ALNUM_CHAR = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 #: full-width forms U+FF01-U+FF5E to their ASCII counterparts
 FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+#: line breaks LINE_BREAK changes, BOM, soft hyphen
+_OTHER_RARE_CHARS = "\r\x0b\x0c\u2028\u2029\ufeff\xad"
+#: every character some rule's cheap test looks for, so that one scan serves them all (see `_rare_chars`)
+RARE_CHAR = re.compile(
+    f"[{_OTHER_RARE_CHARS}{_MOJIBAKE_CHARS}{UNCOMMON_HANZI}\xa1-\xff{_CONTROL_CHARS}"
+    f"{_ZERO_WIDTH_CHARS}{_FULLWIDTH_ALNUM_CHARS}]"
+)
 
 
 @dataclass(frozen=True)
@@ -188,9 +200,11 @@ def normalize_line_endings(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> normalize_line_endings("一\r\n二\r三\x0c四", UnicodeConfig()).text
     '一\n二\n三\n四'
     """
-    if not any(char in text for char in "\r\x0b\x0c\u2028\u2029"):
+    if not LINE_BREAK.search(_rare_chars(text)):
         return Cleaned(text)
-    return substitute(LINE_BREAK, "\n", text, "normalize_line_endings")
+    # spans built here: a CRLF file has one edit per line, and a literal replacement is cheapest
+    spans = [(m.start(), m.end(), "\n") for m in LINE_BREAK.finditer(text)]
+    return replace_spans(text, "normalize_line_endings", spans)
 
 
 def replace_undecodable(text: str, cfg: UnicodeConfig) -> Cleaned:
@@ -212,6 +226,8 @@ def fix_mojibake(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> fix_mojibake("他说 donâ€™t 走", UnicodeConfig()).text
     '他说 don’t 走'
     """
+    if not MOJIBAKE_HINT.search(_rare_chars(text)):
+        return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
     for start, end in _lines_matching(MOJIBAKE_HINT, text):
         line = text[start:end]
@@ -229,10 +245,10 @@ def fix_gbk_round_trip(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> fix_gbk_round_trip("标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢", UnicodeConfig()).text
     '标题：中文 和 测试文件'
     """
+    if not ROUND_TRIP_CHAR.search(_rare_chars(text)):
+        return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
-    for line_start, line_end in _lines_matching(ROUND_TRIP_CHAR, text):
-        if not ROUND_TRIP_HINT.search(text, line_start, line_end):
-            continue
+    for line_start, line_end in _lines_matching(ROUND_TRIP_LINE_HINT, text):
         for run in ROUND_TRIP_RUN.finditer(text, line_start, line_end):
             if len(run.group()) >= cfg.min_round_trip_chars and ROUND_TRIP_HINT.search(run.group()):
                 spans.extend(_repair_run(run.group(), run.start(), cfg))
@@ -245,7 +261,7 @@ def remove_bom(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_bom("\ufeff第一段\ufeff", UnicodeConfig()).text
     '第一段'
     """
-    if "\ufeff" not in text:
+    if "\ufeff" not in _rare_chars(text):
         return Cleaned(text)
     return substitute(re.compile("\ufeff"), "", text, "remove_bom")
 
@@ -256,7 +272,7 @@ def remove_control_chars(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_control_chars("a\x00b\x1b[31mc\x85d\te", UnicodeConfig()).text
     'abcd\te'
     """
-    if not CONTROL_CHAR.search(text):
+    if not CONTROL_CHAR.search(_rare_chars(text)):
         return Cleaned(text)
     return substitute(CONTROL, "", text, "remove_control_chars")
 
@@ -267,7 +283,7 @@ def remove_zero_width(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_zero_width("中\u200b文\u200d字 👨\u200d👩", UnicodeConfig()).text
     '中文字 👨\u200d👩'
     """
-    if not ZERO_WIDTH_CHAR.search(text):
+    if not ZERO_WIDTH_CHAR.search(_rare_chars(text)):
         return Cleaned(text)
     return substitute(ZERO_WIDTH, "", text, "remove_zero_width")
 
@@ -278,7 +294,7 @@ def remove_soft_hyphens(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_soft_hyphens("inter\xadnational", UnicodeConfig()).text
     'international'
     """
-    if "\xad" not in text:
+    if "\xad" not in _rare_chars(text):
         return Cleaned(text)
     return substitute(re.compile("\xad"), "", text, "remove_soft_hyphens")
 
@@ -289,7 +305,7 @@ def fullwidth_to_ascii(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> fullwidth_to_ascii("１９９８年，ＰＭ２．５（ＡＢＣ）。", UnicodeConfig()).text
     '1998年，PM2.5（ABC）。'
     """
-    if not FULLWIDTH_ALNUM_CHAR.search(text):
+    if not FULLWIDTH_ALNUM_CHAR.search(_rare_chars(text)):
         return Cleaned(text)
     return substitute(
         FULLWIDTH_ALNUM, lambda m: m.group().translate(FULLWIDTH_TO_ASCII), text, "fullwidth_to_ascii"
@@ -310,6 +326,16 @@ RULES = (
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def _rare_chars(text: str) -> str:
+    """The distinct characters of ``text`` that match RARE_CHAR, for the rules' cheap tests.
+
+    One scan serves every rule: a clean text passes unchanged from rule to rule, so the rules
+    after the first find it here (a text a rule changed is scanned again).
+    """
+    return "".join(sorted(set(RARE_CHAR.findall(text))))
 
 
 def _lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:

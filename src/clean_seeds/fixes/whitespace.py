@@ -13,6 +13,7 @@ Line breaks are expected as ``\\n`` (the unicode stage normalizes ``\\r\\n`` and
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ H_NOT_SPACE = H.replace(" ", "")
 # The horizontal whitespace an ASCII text can hold: pre-checks with ``in`` (much faster than
 # a regex over every space of an English text) decide whether a rule needs its regex at all.
 ASCII_H = " \t\v\f"
+# Any horizontal whitespace.  Most OCR'd Chinese texts hold none, and then the rules within a
+# line have nothing to do (see `_has_horizontal_space`).
+H_CHAR = re.compile(f"[{H}]")
 
 # Whitespace at the end of a line or of the text.
 TRAILING = re.compile(f"[{H}][{H}]*$", re.MULTILINE)
@@ -56,9 +60,10 @@ SPACE_BEFORE_FULLWIDTH = re.compile(
     f"[{H}][{H}]*(?=[{FULLWIDTH_ANY_SIDE}{FULLWIDTH_CLOSING}{FULLWIDTH_OPENING}])"
 )
 # Spaces after full-width punctuation, inside a line (after a closing form only before Han:
-# ``“走” and`` keeps its space).
+# ``“走” and`` keeps its space).  It starts at the space (rarer than the punctuation in
+# Chinese text) and looks back at the mark.
 SPACE_AFTER_FULLWIDTH = re.compile(
-    f"[{FULLWIDTH_ANY_SIDE}{FULLWIDTH_OPENING}{FULLWIDTH_CLOSING}]([{H}][{H}]*)(?=[^{H}\\n])"
+    f"[{H}](?<=[{FULLWIDTH_ANY_SIDE}{FULLWIDTH_OPENING}{FULLWIDTH_CLOSING}].)[{H}]*(?=[^{H}\\n])"
 )
 HAN_CHAR = re.compile(f"[{HAN}]")
 # Three or more line breaks, with only whitespace between them: more than one blank line.
@@ -89,12 +94,23 @@ class WhitespaceConfig:
     ensure_final_newline: bool = True
 
 
+@functools.lru_cache(maxsize=2)
+def _has_horizontal_space(text: str) -> bool:
+    """Whether ``text`` holds any horizontal whitespace.
+
+    Cached: a text passes unchanged from rule to rule, so one scan serves the whole stage.
+    """
+    return H_CHAR.search(text) is not None
+
+
 def strip_trailing_whitespace(text: str, cfg: WhitespaceConfig) -> Cleaned:
     """Remove whitespace at the end of every line.
 
     >>> strip_trailing_whitespace("正文。 \\t\\n下一行\\u3000", WhitespaceConfig()).text
     '正文。\\n下一行'
     """
+    if not _has_horizontal_space(text):
+        return Cleaned(text)
     if text.isascii() and not (any(f"{char}\n" in text for char in ASCII_H) or text.endswith(tuple(ASCII_H))):
         return Cleaned(text)
     return substitute(TRAILING, "", text, "strip_trailing_whitespace")
@@ -106,6 +122,8 @@ def strip_indentation(text: str, cfg: WhitespaceConfig) -> Cleaned:
     >>> strip_indentation("\\u3000\\u3000段落开头。\\n  English indent", WhitespaceConfig()).text
     '段落开头。\\nEnglish indent'
     """
+    if not _has_horizontal_space(text):
+        return Cleaned(text)
     first = LEADING_AT_START.match(text)
     spans = [] if first is None else [(0, first.end(), "")]
     spans += [(m.start(1), m.end(1), "") for m in LEADING.finditer(text)]
@@ -118,6 +136,8 @@ def collapse_spaces(text: str, cfg: WhitespaceConfig) -> Cleaned:
     >>> collapse_spaces("拉高标杆  全力冲刺 记者 刘兰星\\u3000杨光, two  spaces", WhitespaceConfig()).text
     '拉高标杆 全力冲刺 记者 刘兰星 杨光, two spaces'
     """
+    if not _has_horizontal_space(text):
+        return Cleaned(text)
     if text.isascii() and "  " not in text and not any(char in text for char in ASCII_H[1:]):
         return Cleaned(text)
     return substitute(SPACE_RUN, " ", text, "collapse_spaces")
@@ -129,7 +149,7 @@ def strip_space_at_fullwidth_punctuation(text: str, cfg: WhitespaceConfig) -> Cl
     >>> strip_space_at_fullwidth_punctuation("青岛 ， 中国 。他说 “走” and “go” ", WhitespaceConfig()).text
     '青岛，中国。他说“走” and “go” '
     """
-    if text.isascii():
+    if text.isascii() or not _has_horizontal_space(text):
         return Cleaned(text)
     spans = []
     for m in SPACE_BEFORE_FULLWIDTH.finditer(text):
@@ -137,7 +157,7 @@ def strip_space_at_fullwidth_punctuation(text: str, cfg: WhitespaceConfig) -> Cl
         if text[end] not in FULLWIDTH_OPENING or (start and HAN_CHAR.match(text, start - 1)):
             spans.append((start, end, ""))
     for m in SPACE_AFTER_FULLWIDTH.finditer(text):
-        start, end = m.span(1)
+        start, end = m.span()
         if text[start - 1] not in FULLWIDTH_CLOSING or HAN_CHAR.match(text, end):
             spans.append((start, end, ""))
     return replace_spans(text, "strip_space_at_fullwidth_punctuation", disjoint_spans(spans))
