@@ -494,22 +494,15 @@ class RecurringLineCollector:
         self.counts: dict[str, list[int]] = {}
 
     def add(self, text: str) -> None:
+        self.take(observe(text, self.cfg))
+
+    def take(self, lines: tuple[tuple[str, bool], ...]) -> None:
+        """Count one document's :func:`observe` result."""
         self.documents += 1
-        max_chars = self.cfg.recurring_max_chars
-        keys = [
-            key
-            for key in _keys(_contents(text.split("\n")))
-            if _is_short(key, max_chars) and _may_be_furniture(key)
-        ]
-        edge = self.cfg.edge_lines
-        seen: set[str] = set()
-        for index, key in enumerate(keys):
-            if key in seen:
-                continue
-            seen.add(key)
+        for key, at_edge in lines:
             entry = self.counts.setdefault(key, [0, 0])
             entry[0] += 1
-            entry[1] += index < edge or index >= len(keys) - edge
+            entry[1] += at_edge
         if len(self.counts) > self.cfg.max_tracked_lines:
             self.counts = {k: v for k, v in self.counts.items() if v[0] > 1}
 
@@ -523,6 +516,27 @@ class RecurringLineCollector:
             and edges >= 0.9 * docs
         )
         return replace(cfg, recurring_lines=keys)
+
+
+def observe(text: str, cfg: FurnitureConfig) -> tuple[tuple[str, bool], ...]:
+    """The distinct short lines of one document that may be furniture (keys, digits as 0),
+    each with whether it first appears among the top or bottom ``edge_lines`` of them.
+
+    >>> observe("第3版\\n正文很长的一段话。\\n第3版\\n", FurnitureConfig(edge_lines=1))
+    (('第0版', True),)
+    """
+    max_chars = cfg.recurring_max_chars
+    keys = [
+        key
+        for key in _keys(_contents(text.split("\n")))
+        if _is_short(key, max_chars) and _may_be_furniture(key)
+    ]
+    edge = cfg.edge_lines
+    seen: dict[str, bool] = {}
+    for index, key in enumerate(keys):
+        if key not in seen:
+            seen[key] = index < edge or index >= len(keys) - edge
+    return tuple(seen.items())
 
 
 def collector(cfg: FurnitureConfig) -> RecurringLineCollector:

@@ -561,19 +561,31 @@ class WordCollector:
         self.words: set[str] = set()
 
     def add(self, text: str) -> None:
-        if not self.cfg.dehyphenate or not LATIN_PAIR.search(text):
-            return
+        self.take(observe(text, self.cfg))
+
+    def take(self, words: tuple[str, ...]) -> None:
+        """Remember one document's :func:`observe` words, up to ``max_corpus_words`` in all."""
         room = self.cfg.max_corpus_words - len(self.words)
-        for word in LATIN_WORD.findall(text):
+        for word in words:
             if room <= 0:
                 return
-            lowered = word.lower()
-            if lowered not in self.words:
-                self.words.add(lowered)
+            if word not in self.words:
+                self.words.add(word)
                 room -= 1
 
     def finish(self) -> LinewrapConfig:
         return replace(self.cfg, corpus_words=tuple(sorted(self.words)))
+
+
+def observe(text: str, cfg: LinewrapConfig) -> tuple[str, ...]:
+    """The Latin words of one document, lower-cased, in order of first appearance.
+
+    >>> observe("Well-known words, WELL known", LinewrapConfig())
+    ('well-known', 'words', 'well', 'known')
+    """
+    if not cfg.dehyphenate or not LATIN_PAIR.search(text):
+        return ()
+    return tuple(dict.fromkeys(word.lower() for word in LATIN_WORD.findall(text)))
 
 
 def collector(cfg: LinewrapConfig) -> WordCollector:

@@ -32,6 +32,9 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # A CJK character written twice; the characters around it give the single form's context.
 DOUBLED = re.compile(rf"([{_CJK}])\1")
 
+# Four CJK characters: the form around a doubled character that is counted.
+CJK4 = re.compile(f"[{_CJK}]{{4}}")
+
 # Closing or clause punctuation: a text that starts with one starts mid-sentence.
 NON_INITIAL_PUNCT = "，。、；：！？）》」』”’,.;:!?)]}…"
 
@@ -339,6 +342,31 @@ class NgramSketch:
         return math.sqrt(self.total / self.width)
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What one document shows the review statistics: its text (for the n-gram sketch), its
+    doubled characters (``XX`` with the ``aXXb`` form around them, or ``""``) and the
+    (name, context) pairs before its name anchors."""
+
+    text: str
+    doubled: tuple[tuple[str, str], ...]
+    names: tuple[tuple[str, str], ...]
+
+
+def observe(text: str, cfg: ReviewConfig) -> Observation:
+    """The review statistics of one document, for :class:`ReviewCollector` (pure).
+
+    >>> observe("潍柴(青岛)和谐谐发展", ReviewConfig()).doubled
+    (('谐谐', '和谐谐发'),)
+    """
+    doubled = []
+    for m in DOUBLED.finditer(text):
+        form = text[m.start() - 1 : m.end() + 1] if m.start() > 0 else ""
+        doubled.append((m.group(), form if len(form) == 4 and CJK4.fullmatch(form) else ""))
+    names = tuple((m.group(1), m.group(2)) for m in _name_pattern(cfg.name_anchors).finditer(text))
+    return Observation(text, tuple(doubled), names)
+
+
 class ReviewCollector:
     """Gathers the corpus statistics the review rules need, in bounded memory."""
 
@@ -351,16 +379,20 @@ class ReviewCollector:
         self.names: Counter[tuple[str, str]] = Counter()  # (name, context) -> occurrences
 
     def add(self, text: str) -> None:
+        self.take(observe(text, self.cfg))
+
+    def take(self, seen: Observation) -> None:
+        """Count one document's :func:`observe` result (the n-gram sketch takes the first
+        ``sketch_max_chars`` characters of the corpus)."""
         if self.sketched_chars < self.cfg.sketch_max_chars:
-            self.sketch.add(text)
-            self.sketched_chars += len(text)
-        for m in DOUBLED.finditer(text):
-            self.doubled_pairs[m.group()] += 1
-            form = text[m.start() - 1 : m.end() + 1] if m.start() > 0 else ""
-            if len(form) == 4 and re.fullmatch(f"[{_CJK}]{{4}}", form):
+            self.sketch.add(seen.text)
+            self.sketched_chars += len(seen.text)
+        for pair, form in seen.doubled:
+            self.doubled_pairs[pair] += 1
+            if form:
                 self._count(self.doubled_forms, form)
-        for m in _name_pattern(self.cfg.name_anchors).finditer(text):
-            self._count(self.names, (m.group(1), m.group(2)))
+        for name in seen.names:
+            self._count(self.names, name)
 
     def _count(self, counter: Counter, key: object) -> None:
         if key in counter or len(counter) < self.cfg.max_tracked_forms:
