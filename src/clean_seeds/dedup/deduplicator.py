@@ -264,6 +264,8 @@ class Deduplicator:
         """The kept candidate most similar to ``shingles`` at or above the threshold (lowest id on ties)."""
         best, best_sim = -1, 0.0
         size = len(shingles)
+        if not size:
+            return best, best_sim  # no tokens (a rule of dashes): no similarity to verify
         for c in sorted(candidates):
             other = self._sets.get(c)
             if min(size, len(other)) < self.cfg.threshold * max(size, len(other)):
