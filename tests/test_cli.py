@@ -243,9 +243,9 @@ def test_interrupted_run_leaves_nothing_half_written(
 
     original_take = runner_module.Run.take
 
-    def take(self: runner_module.Run, outcome: runner_module.Outcome) -> None:
+    def take(self: runner_module.Run, outcome: runner_module.Outcome, removed: object) -> None:
         explode(outcome)
-        original_take(self, outcome)
+        original_take(self, outcome, removed)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner_module.Run, "take", take)
     code, output = invoke("run", seeds_dir, tmp_path / "out", "-q", "--workers", "1")

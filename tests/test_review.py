@@ -64,6 +64,9 @@ class StandInDedup:
         self.seen: dict[str, tuple[str, str, int, str]] = {}  # key -> (doc, paragraph, line, cluster)
         self.removed = 0
 
+    def process_many(self, documents: list[tuple[str, str, object]]) -> list[Cleaned]:
+        return [self.process(doc, text) for doc, text, _ in documents]
+
     def process(self, doc: str, text: str) -> Cleaned:
         spans, pos = [], 0
         infos = []

@@ -23,6 +23,7 @@ from . import __version__
 from .changelog import edits_to_jsonl, write_edits
 from .config import Config
 from .dedup import Deduplicator
+from .dedup.deduplicator import Features, features
 from .errors import InputError
 from .io import (
     CHANGES_FILE,
@@ -40,11 +41,13 @@ from .io import (
     record_line,
     staged_output,
 )
-from .models import Document, Edit
+from .models import Cleaned, Document, Edit
 from .pipeline import CORPUS_STEP, Tally, collecting, collectors, finish, observe, run_stages, stamp, take
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
 BATCH = 64
+#: Documents deduplicated together (their paragraphs are decided in shared batches).
+GROUP = 64
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Outcome:
     text: str = ""
     log: str = ""
     tally: Tally = field(default_factory=Tally)
+    features: Features | None = None  # dedup's view of ``text``
 
 
 _WORKER_CONFIG: Config | None = None
@@ -104,7 +108,13 @@ def _clean_source(source: Source) -> Outcome:
     cleaned = run_stages(item.text, config, timings, item.id)
     tally = Tally()
     tally.add(cleaned.edits)
-    return Outcome(source, item, None, size, timings, cleaned.text, edits_to_jsonl(cleaned.edits), tally)
+    found = None
+    if config.dedup.enabled:
+        started = time.perf_counter()
+        found = features(cleaned.text, config.dedup)
+        timings["dedup"] = time.perf_counter() - started
+    log = edits_to_jsonl(cleaned.edits)
+    return Outcome(source, item, None, size, timings, cleaned.text, log, tally, found)
 
 
 def _observe_source(source: Source) -> dict[str, Any] | None:
@@ -182,8 +192,22 @@ class Run:
                 if stream is not None:
                     stream.close()
 
-    def take(self, outcome: Outcome) -> None:
-        """Finish one document: dedup, write its text, log its edits, note it in the manifest."""
+    def deduplicate(self, outcomes: list[Outcome]) -> list[Cleaned | None]:
+        """Dedup's verdict on each document of a group (in corpus order), or None for none."""
+        if self.dedup is None:
+            return [None] * len(outcomes)
+        started = time.perf_counter()
+        done = [(o.document.id, o.text, o.features) for o in outcomes if o.document is not None]
+        if self.options.config.dedup.keep == "first":
+            cleaned = iter(self.dedup.process_many(done))
+        else:
+            cleaned = iter([self.dedup.remove(doc_id, text) for doc_id, text, _ in done])
+        self.timings["dedup"] = self.timings.get("dedup", 0.0) + time.perf_counter() - started
+        return [None if o.document is None else next(cleaned) for o in outcomes]
+
+    def take(self, outcome: Outcome, removed: Cleaned | None) -> None:
+        """Finish one document: write its text (less what dedup ``removed``), log its edits,
+        note it in the manifest."""
         self.bytes_in += outcome.bytes_in
         for stage, seconds in outcome.timings.items():
             self.timings[stage] = self.timings.get(stage, 0.0) + seconds
@@ -195,15 +219,9 @@ class Run:
         self.changes.write(outcome.log)
         self.tally.merge(outcome.tally)
         edits: list[Edit] = []
-        if self.dedup is not None:
-            started = time.perf_counter()
-            if self.options.config.dedup.keep == "first":
-                removed = self.dedup.process(document.id, text)
-            else:
-                removed = self.dedup.remove(document.id, text)
+        if removed is not None:
             edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
             text = removed.text
-            self.timings["dedup"] = self.timings.get("dedup", 0.0) + time.perf_counter() - started
         self.tally.add(edits)
         write_edits(self.changes, edits)
         self.documents += 1
@@ -274,7 +292,7 @@ def _register_for_dedup(dedup: Any, outcomes: Iterable[Outcome]) -> None:
     for outcome in outcomes:
         if outcome.document is not None:
             try:
-                dedup.add(outcome.document.id, outcome.text)
+                dedup.add(outcome.document.id, outcome.text, outcome.features)
             except ValueError as err:
                 raise InputError(f"{outcome.source.id}: {err}") from None
     dedup.decide()
@@ -306,10 +324,12 @@ def run(options: RunOptions, progress: Callable[[int], None] | None = None) -> d
         try:
             if job.dedup is not None and config.dedup.keep != "first":
                 _register_for_dedup(job.dedup, _outcomes(stream(), config, options.workers))
-            for outcome in _outcomes(stream(), config, options.workers):
-                job.take(outcome)
-                if progress is not None:
-                    progress(outcome.bytes_in)
+            outcomes = _outcomes(stream(), config, options.workers)
+            while group := list(islice(outcomes, GROUP)):
+                for outcome, removed in zip(group, job.deduplicate(group), strict=True):
+                    job.take(outcome, removed)
+                    if progress is not None:
+                        progress(outcome.bytes_in)
         finally:
             job.close()
         summary = job.summary(time.perf_counter() - started)

@@ -14,9 +14,10 @@ or belongs to a repeated block of lines.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,12 +38,14 @@ BAND_SALT = 0x9E3779B97F4A7C15
 
 
 @dataclass
-class _Doc:
-    """One document's paragraphs, their features (until decided) and the decisions."""
+class Features:
+    """What dedup needs of one document's text, computed without any corpus state.
 
-    id: str
-    base: int  # global id of the first paragraph
-    digest: int  # of the text, so remove() can check it gets the text add() got
+    :func:`features` is pure, so worker processes compute it next to the per-document stages
+    and the process holding the index only decides.
+    """
+
+    digest: int  # of the text, so later calls can check they get the same text
     lines: list[tuple[int, int]]  # (start, end) of every line, without the line break
     blank: list[bool]
     para_line: list[int]  # line index of each paragraph
@@ -54,11 +57,43 @@ class _Doc:
     bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
     sets: list[npt.NDArray[np.uint32]] = field(default_factory=list)  # sorted unique shingle hashes
     fps: list[npt.NDArray[np.uint64]] = field(default_factory=list)  # containment fingerprints
+
+
+@dataclass
+class _Doc(Features):
+    """One document's features (until decided) and the decisions."""
+
+    id: str = ""
+    base: int = 0  # global id of the first paragraph
     rule: list[str | None] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # global id of the kept twin (or -1)
     info: list[dict[str, object]] = field(default_factory=list)
     flags: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, paragraph)
+
+
+@functools.lru_cache(maxsize=4)
+def _tools(cfg: DedupConfig) -> tuple[Shingler, Signer]:
+    return Shingler(cfg.shingle_size, cfg.word_shingle_size), Signer(cfg.num_perm, cfg.seed)
+
+
+def features(text: str, cfg: DedupConfig) -> Features:
+    """Split ``text`` into paragraphs and compute their exact keys, shingle sets and band keys."""
+    lines, blank, para_line, paragraphs = _split(text)
+    keys, length = exact_keys(paragraphs)
+    lo = np.array([k & MASK64 for k in keys], dtype=U64)
+    hi = np.array([k >> 64 for k in keys], dtype=U64)
+    found = Features(_digest(text), lines, blank, para_line, len(text), lo, hi, length)
+    if cfg.exact_duplicate or cfg.near_duplicate or cfg.contained_paragraph:
+        found.long = np.flatnonzero(length >= cfg.min_chars).tolist()
+    if found.long and (cfg.near_duplicate or cfg.contained_paragraph):
+        shingler, signer = _tools(cfg)
+        batch = shingler.hash_batch([paragraphs[i] for i in found.long])
+        found.sets = _unique_per_paragraph(batch.hashes, batch.offsets)
+        mask = np.uint32((1 << cfg.fingerprint_bits) - 1)
+        found.fps = [shingles[(shingles & mask) == 0].astype(U64) for shingles in found.sets]
+        found.bands = _band_keys(signer.sign(batch), cfg.bands, cfg.rows)
+    return found
 
 
 class _Column:
@@ -87,8 +122,6 @@ class Deduplicator:
 
     def __init__(self, cfg: DedupConfig) -> None:
         self.cfg = cfg
-        self._shingler = Shingler(cfg.shingle_size, cfg.word_shingle_size)
-        self._signer = Signer(cfg.num_perm, cfg.seed)
         self._exact = KeyIndex()
         self._bands = KeyIndex()
         self._fingerprints = KeyIndex()
@@ -107,25 +140,36 @@ class Deduplicator:
 
     # -- public API -------------------------------------------------------------------------
 
-    def process(self, doc_id: str, text: str) -> Cleaned:
-        """Decide one document against everything seen before (and itself) and clean it."""
+    def process(self, doc_id: str, text: str, found: Features | None = None) -> Cleaned:
+        """Decide one document against everything seen before (and itself) and clean it.
+
+        ``found`` is :func:`features` of ``text`` if already computed (in a worker process).
+        """
+        (cleaned,) = self.process_many([(doc_id, text, found)])
+        return cleaned
+
+    def process_many(self, documents: Sequence[tuple[str, str, Features | None]]) -> list[Cleaned]:
+        """:meth:`process` for several documents in corpus order, with the same result, faster:
+        their paragraphs are decided in shared batches."""
         if self.cfg.keep != "first":
             raise ValueError(
                 f"dedup: process() streams with keep='first', not {self.cfg.keep!r}; use add/decide/remove"
             )
-        doc = self._register(doc_id, text)
-        self._decide_long([(doc, j) for j in range(len(doc.long))])
-        self._decide_short(doc)
-        self._finish(doc)
-        return self._edits(doc, text)
+        docs = [self._register(doc_id, text, found) for doc_id, text, found in documents]
+        self._decide_long([(doc, j) for doc in docs for j in range(len(doc.long))])
+        for doc in docs:
+            self._decide_short(doc)
+        for doc in docs:
+            self._finish(doc)
+        return [self._edits(doc, text) for doc, (_, text, _) in zip(docs, documents, strict=True)]
 
-    def add(self, doc_id: str, text: str) -> None:
-        """Register a document for two-pass deduplication."""
+    def add(self, doc_id: str, text: str, found: Features | None = None) -> None:
+        """Register a document for two-pass deduplication (``found``: as for :meth:`process`)."""
         if self._decided:
             raise ValueError("dedup: add() after decide(); create a new Deduplicator for a new corpus")
         if doc_id in self._docs:
             raise ValueError(f"dedup: document {doc_id!r} added twice")
-        self._docs[doc_id] = doc = self._register(doc_id, text)
+        self._docs[doc_id] = doc = self._register(doc_id, text, found)
         self._pending.append(doc)
 
     def decide(self) -> None:
@@ -165,27 +209,20 @@ class Deduplicator:
 
     # -- registering ------------------------------------------------------------------------
 
-    def _register(self, doc_id: str, text: str) -> _Doc:
-        lines, blank, para_line, paragraphs = _split(text)
-        keys, length = exact_keys(paragraphs)
-        lo = np.array([k & MASK64 for k in keys], dtype=U64)
-        hi = np.array([k >> 64 for k in keys], dtype=U64)
-        doc = _Doc(doc_id, self._count, _digest(text), lines, blank, para_line, len(text), lo, hi, length)
-        n = len(paragraphs)
+    def _register(self, doc_id: str, text: str, found: Features | None) -> _Doc:
+        if found is None:
+            found = features(text, self.cfg)
+        elif found.size != len(text) or found.digest != _digest(text):
+            raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
+        doc = _Doc(**{f.name: getattr(found, f.name) for f in dataclasses.fields(Features)}, id=doc_id)
+        doc.base = self._count
+        n = len(doc.para_line)
         doc.rule, doc.kept, doc.info = [None] * n, [-1] * n, [{}] * n
-        self._hi.put(self._count, hi)
+        self._hi.put(self._count, doc.hi)
         self._doc_of.put(self._count, np.full(n, len(self._doc_ids), dtype=np.uint32))
         self._para_of.put(self._count, np.arange(n, dtype=np.uint32))
         self._doc_ids.append(doc_id)
         self._count += n
-        if self.cfg.exact_duplicate or self.cfg.near_duplicate or self.cfg.contained_paragraph:
-            doc.long = np.flatnonzero(length >= self.cfg.min_chars).tolist()
-        if doc.long and (self.cfg.near_duplicate or self.cfg.contained_paragraph):
-            batch = self._shingler.hash_batch([paragraphs[i] for i in doc.long])
-            doc.sets = _unique_per_paragraph(batch.hashes, batch.offsets)
-            mask = np.uint32((1 << self.cfg.fingerprint_bits) - 1)
-            doc.fps = [shingles[(shingles & mask) == 0].astype(U64) for shingles in doc.sets]
-            doc.bands = _band_keys(self._signer.sign(batch), self.cfg.bands, self.cfg.rows)
         return doc
 
     # -- deciding long paragraphs -------------------------------------------------------------
