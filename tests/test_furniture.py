@@ -48,6 +48,10 @@ def seed(prefix: str) -> str:
         ("## 青岛日报 聚焦\n\n正文。", "\n正文。"),
         ("青岛日报 聚焦\n正文。", "正文。"),
         ("青岛日报 2023年1月5日 星期四 第3版\n正文。", "正文。"),
+        ("大众日报·要闻\n正文。", "正文。"),
+        ("人民日报 | 理论\n正文。", "正文。"),
+        ("10月4日 大众日报\n正文。", "正文。"),
+        ("2024年1月5日 青岛日报 第3版\n正文。", "正文。"),
         # editor credits: two or more role-name pairs
         ("主编 赵波 美编 李飞 审读 姜胜保 排版 韩婷\n正文。", "正文。"),
         ("责任编辑：张三 校对：李四\n正文。", "正文。"),
@@ -87,6 +91,7 @@ def test_furniture_removed(text_in: str, text_out: str) -> None:
         "记者 王凯\n编辑 张三\n摄影 王五 李四\n设计创新 制图标准\n",
         # a paper name inside a sentence, or without the space, is not a running head
         "人民日报评论员\n据青岛日报报道,全市经济稳中向好。\n",
+        "10月4日大众日报刊发评论。\n青岛日报·观海新闻记者 王凯报道。\n",
         # a jump word inside a sentence is not a marker
         "正文下转第3版的说法不对\n他转第5版看了看。\n",
         # English prose with page words

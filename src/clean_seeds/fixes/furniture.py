@@ -77,7 +77,14 @@ _HEAD_TOKEN = (
     r"(?:[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|星期[一二三四五六日天]|第?[A-Z]?[0-9]{1,3}版"
     r"|[\u4e00-\u9fff]{2,6})"
 )
-RUNNING_HEAD = rf"{_PAPER}(?:[ \t\u3000]*[|｜]?[ \t\u3000]+{_HEAD_TOKEN}){{1,4}}"
+# Between the parts of a running head: spaces, or a bar or middle dot (``大众日报·要闻``).
+_HEAD_SEP = r"(?:[ \t\u3000]*[|｜·•][ \t\u3000]*|[ \t\u3000]+)"
+_HEAD_DATE = r"(?:[0-9]{4}年)?[0-9]{1,2}月[0-9]{1,2}日"
+# Paper name first (``青岛日报 聚焦``, ``大众日报·要闻``), or a date first (``10月4日 大众日报``).
+RUNNING_HEAD = (
+    rf"{_PAPER}(?:{_HEAD_SEP}{_HEAD_TOKEN}){{1,4}}"
+    rf"|(?=[0-9]){_HEAD_DATE}{_HEAD_SEP}{_PAPER}(?:{_HEAD_SEP}{_HEAD_TOKEN}){{0,3}}"
+)
 
 # Continuation ("jump") markers: ``（下转封二）``, ``(上接第一版)``, ``转第5版``, ``（紧接第一版）``,
 # ``(Continued on page 3)``.  Bracketed ones are removed wherever they stand; bare ones only
