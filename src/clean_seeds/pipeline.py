@@ -11,16 +11,15 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from .config import Config
 from .dedup import Deduplicator
-from .edits import is_flag
 from .fixes import furniture, linewrap, markup, punctuation, review, unicode, whitespace
-from .models import Cleaned, CleanedDocument, Document, Edit
+from .models import FLAG, Cleaned, CleanedDocument, Document, Edit
 
 #: The per-document stages, in the order they run.
 STAGES: tuple[ModuleType, ...] = (unicode, markup, furniture, linewrap, punctuation, whitespace, review)
@@ -140,15 +139,12 @@ class Tally:
     chars_removed: int = 0
     chars_added: int = 0
 
-    def add(self, edits: Iterable[Edit]) -> None:
-        for edit in edits:
-            key = f"{edit.stage}.{edit.rule}"
-            if is_flag(edit):
-                self.flags[key] += 1
-            else:
-                self.edits[key] += 1
-                self.chars_removed += len(edit.before)
-                self.chars_added += len(edit.after)
+    def add(self, edits: Sequence[Edit]) -> None:
+        for (stage, rule, kind), count in Counter((e.stage, e.rule, e.kind) for e in edits).items():
+            (self.flags if kind == FLAG else self.edits)[f"{stage}.{rule}"] += count
+        changes = [e for e in edits if e.kind != FLAG]
+        self.chars_removed += sum(len(e.before) for e in changes)
+        self.chars_added += sum(len(e.after) for e in changes)
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (a worker's, for one document) to this one."""
