@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
 from datasketch import MinHash
 
 from clean_seeds.dedup import DedupConfig, Deduplicator
+from clean_seeds.dedup.index import KeyIndex, ShingleStore
 from clean_seeds.dedup.minhash import SCHEME, Signer
 from clean_seeds.dedup.shingles import Shingler, shingle_hash, shingles
 from clean_seeds.edits import apply_edits, is_flag, revert_edits
@@ -133,6 +137,84 @@ def test_seed_004_sidebar_flagged(seed_texts: list[str]) -> None:
     removing = Deduplicator(DedupConfig(remove_contained=True)).process("004", seed_texts[4])
     assert seed_texts[4].count("加强对科技领域91个重大项目调度") == 2
     assert removing.text.count("加强对科技领域91个重大项目调度") == 1
+
+
+def noisy_corpus(seed_texts: list[str], docs: int = 12, seed: int = 3) -> list[str]:
+    """Documents of seed paragraphs, some repeated exactly, some with an OCR-style substitution
+    (near duplicates), some cut short (contained in the full paragraph)."""
+    rng = random.Random(seed)
+    pool = [line for text in seed_texts for line in text.splitlines() if len(line.strip()) >= 30]
+    corpus = []
+    for _ in range(docs):
+        lines = []
+        for _ in range(8):
+            line = rng.choice(pool)
+            kind = rng.random()
+            if kind < 0.3:
+                at = rng.randrange(len(line))
+                line = line[:at] + "某" + line[at + 1 :]
+            elif kind < 0.45:
+                line = line[: int(len(line) * 0.85)]
+            lines.append(line)
+        corpus.append("\n".join(lines) + "\n")
+    return corpus
+
+
+Outcome = list[tuple[str, list[tuple[str, int, int, str, object]]]]
+
+
+def outcome(corpus: list[str], cfg: DedupConfig, many: bool = True) -> Outcome:
+    dedup = Deduplicator(cfg)
+    ids = [f"d{n}" for n in range(len(corpus))]
+    if cfg.keep != "first":
+        for doc_id, text in zip(ids, corpus, strict=True):
+            dedup.add(doc_id, text)
+        dedup.decide()
+        results = [dedup.remove(doc_id, text) for doc_id, text in zip(ids, corpus, strict=True)]
+    elif many:
+        results = dedup.process_many([(doc_id, text, None) for doc_id, text in zip(ids, corpus, strict=True)])
+    else:
+        results = [dedup.process(doc_id, text) for doc_id, text in zip(ids, corpus, strict=True)]
+    return [
+        (r.text, [(e.rule, e.start, e.end, e.kind, list(e.info.items())) for e in r.edits]) for r in results
+    ]
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+@pytest.mark.parametrize("remove_contained", [False, True])
+def test_decisions_do_not_depend_on_batching(
+    seed_texts: list[str], keep: Literal["first", "longest"], remove_contained: bool
+) -> None:
+    """Paragraphs decided in one batch see each other exactly as if indexed one by one."""
+    corpus = noisy_corpus(seed_texts)
+    cfg = DedupConfig(keep=keep, remove_contained=remove_contained)
+    reference = outcome(corpus, dataclasses.replace(cfg, batch_size=1), many=False)
+    rules = {edit[0] for _, edits in reference for edit in edits}
+    assert rules == {"exact_duplicate", "near_duplicate", "contained_paragraph"}
+    for batch_size in (3, 4096):
+        assert outcome(corpus, dataclasses.replace(cfg, batch_size=batch_size)) == reference
+
+
+def test_key_index_first_id_wins() -> None:
+    index = KeyIndex()
+    index.insert(np.array([5, 3, 5, 9], dtype=np.uint64), np.array([1, 2, 3, 4], dtype=np.uint32))
+    index.insert_sorted(np.array([4, 10], dtype=np.uint64), np.array([7, 8], dtype=np.uint32))
+    index.insert(np.array([2**64 - 1], dtype=np.uint64), np.array([9], dtype=np.uint32))
+    keys = np.array([[5, 3, 9], [4, 10, 2**64 - 1], [0, 6, 11]], dtype=np.uint64)
+    assert index.lookup(keys).tolist() == [[1, 2, 4], [7, 8, 9], [-1, -1, -1]]
+    assert index.lookup_sorted(np.sort(keys.ravel())).tolist() == [-1, 2, 7, 1, -1, 4, 8, -1, 9]
+    assert len(index) == 6
+
+
+def test_shingle_store() -> None:
+    store = ShingleStore()
+    store.extend(np.array([3, 2000]), np.array([1, 5, 9, 4], dtype=np.uint32), np.array([0, 3, 4]))
+    store.extend(np.array([7]), np.zeros(0, dtype=np.uint32), np.array([0, 0]))
+    assert store.get(3).tolist() == [1, 5, 9]
+    assert store.get(2000).tolist() == [4]
+    assert store.sizes(np.array([3, 7, 2000])).tolist() == [3, 0, 1]
+    assert [pid in store for pid in (3, 4, 7, 2000, 10**6)] == [True, False, True, True, False]
+    assert store.nbytes == 16
 
 
 def test_seeds_through_pipeline(seed_texts: list[str]) -> None:

@@ -2,20 +2,23 @@
 
 A paragraph is a non-blank line.  Long paragraphs (``min_chars`` or more) are decided in
 batches: exact keys, LSH band keys and containment fingerprints of the whole batch are looked
-up in the :class:`~clean_seeds.dedup.index.KeyIndex` es at once; then each paragraph, in
-decision order, is checked against those hits and against the kept paragraphs of its own
-batch (small dicts), every LSH candidate is verified by true Jaccard similarity, and the
-kept paragraph's keys and shingle set are indexed.  Only kept paragraphs are indexed, so a
-removed paragraph always points at a kept one.  Short paragraphs are decided per document
-afterwards: an exact repeat goes only when it stutters (repeats the previous surviving line)
-or belongs to a repeated block of lines.
+up in the :class:`~clean_seeds.dedup.index.KeyIndex` es at once (sorted, which also finds the
+keys that paragraphs of the batch share), and the indexed paragraphs holding enough of a
+paragraph's fingerprints are counted in the same pass.  Then each paragraph with a hit or a
+shared key, in decision order, is checked against those hits and against the kept paragraphs
+of its own batch (small dicts of the shared keys only); the others are kept without a look.
+Every LSH candidate is verified by true Jaccard similarity; the batch's kept paragraphs'
+keys and shingle sets are indexed at its end, the first decided of equal keys winning, as if
+indexed one by one.  Only kept paragraphs are indexed, so a removed paragraph always points
+at a kept one.  Short paragraphs are decided per document afterwards: an exact repeat goes
+only when it stutters (repeats the previous surviving line) or belongs to a repeated block
+of lines.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +58,16 @@ class Features:
     length: npt.NDArray[np.int64]
     long: list[int] = field(default_factory=list)  # paragraph indices of long paragraphs
     bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
-    sets: list[npt.NDArray[np.uint32]] = field(default_factory=list)  # sorted unique shingle hashes
-    fps: list[npt.NDArray[np.uint64]] = field(default_factory=list)  # containment fingerprints
+    # the sorted unique shingle hashes of long paragraph j are
+    # shingles[shingle_bounds[j] : shingle_bounds[j + 1]], its containment fingerprints
+    # fps[fp_bounds[j] : fp_bounds[j + 1]]: a few flat arrays pickle far faster than many small ones
+    shingles: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, np.uint32))
+    shingle_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+    fps: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))
+    fp_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+
+
+_FEATURES = tuple(f.name for f in dataclasses.fields(Features))
 
 
 @dataclass
@@ -65,6 +76,7 @@ class _Doc(Features):
 
     id: str = ""
     base: int = 0  # global id of the first paragraph
+    long_lo: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # lo[long]
     rule: list[str | None] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # global id of the kept twin (or -1)
     info: list[dict[str, object]] = field(default_factory=list)
@@ -89,9 +101,10 @@ def features(text: str, cfg: DedupConfig) -> Features:
     if found.long and (cfg.near_duplicate or cfg.contained_paragraph):
         shingler, signer = _tools(cfg)
         batch = shingler.hash_batch([paragraphs[i] for i in found.long])
-        found.sets = _unique_per_paragraph(batch.hashes, batch.offsets)
-        mask = np.uint32((1 << cfg.fingerprint_bits) - 1)
-        found.fps = [shingles[(shingles & mask) == 0].astype(U64) for shingles in found.sets]
+        found.shingles, found.shingle_bounds = _unique_per_paragraph(batch.hashes, batch.offsets)
+        sampled = (found.shingles & np.uint32((1 << cfg.fingerprint_bits) - 1)) == 0
+        found.fps = found.shingles[sampled].astype(U64)
+        found.fp_bounds = np.concatenate(([0], np.cumsum(sampled)))[found.shingle_bounds]
         found.bands = _band_keys(signer.sign(batch), cfg.bands, cfg.rows)
     return found
 
@@ -110,6 +123,58 @@ class _Column:
             grown[: len(self.data)] = self.data
             self.data = grown
         self.data[start:end] = values
+
+
+class _Batch:
+    """One batch of long paragraphs, prepared with a few numpy calls for the decision loop.
+
+    Row ``u`` is the batch's u-th paragraph in decision order.  Its keys are looked up in the
+    indexes at once; within the batch only keys that rows share (:class:`_Keys`) can hit an
+    earlier row, so a row with no key found or shared (``plain``: most rows) is kept unseen.
+    Containers (a longer paragraph with ``need`` of a row's fingerprints) among the indexed
+    paragraphs are found here too; those of the batch only through shared fingerprints.
+    """
+
+    def __init__(self, dedup: Deduplicator, units: list[tuple[_Doc, int]], sigs: bool) -> None:
+        n = len(units)
+        runs = _runs_of(units)
+        self.paras = [doc.long[j] for doc, j in units]  # paragraph index in its document
+        self.gids: list[int] = [doc.base + i for (doc, _), i in zip(units, self.paras, strict=True)]
+        self.row_of = dict(zip(self.gids, range(n), strict=True))
+        rows = np.arange(n)
+        lo = np.concatenate([doc.long_lo[a:b] for doc, a, b in runs])
+        self.lo: list[int] = lo.tolist()
+        if sigs:
+            bands = np.concatenate([_bands_of(doc)[a:b] for doc, a, b in runs])
+            self.shingles, shingle_bounds = _gather(
+                [(d.shingles, d.shingle_bounds, a, b) for d, a, b in runs]
+            )
+            fps, fp_bounds = _gather([(doc.fps, doc.fp_bounds, a, b) for doc, a, b in runs])
+        else:
+            bands, fps = np.zeros((n, 0), U64), np.zeros(0, U64)
+            self.shingles, shingle_bounds = np.zeros(0, np.uint32), np.zeros(n + 1, np.int64)
+            fp_bounds = shingle_bounds
+        self.shingle_start: list[int] = shingle_bounds.tolist()
+        self.sizes = np.diff(shingle_bounds)
+        self.exact = _Keys(dedup._exact, lo, rows, n)
+        self.exact_hits: list[int] = self.exact.found.tolist()
+        self.bands = _Keys(dedup._bands, bands.ravel(), np.repeat(rows, bands.shape[1]), n)
+        self.band_found = self.bands.found.reshape(bands.shape)
+        band_hit = np.any(self.band_found >= 0, axis=1)
+        self.band_hit: list[bool] = band_hit.tolist()
+        n_fps = np.diff(fp_bounds)
+        self.fps = _Keys(dedup._fingerprints, fps, np.repeat(rows, n_fps), n)
+        self.need = np.maximum(2, np.ceil(n_fps * dedup.cfg.containment_threshold * 0.5)).astype(np.int64)
+        self.containers = _indexed_containers(self, dedup._sets)
+        local_votes = self.fps.later >= self.need
+        self.local_votes: list[bool] = local_votes.tolist()
+        has_containers = np.zeros(n, dtype=bool)
+        has_containers[list(self.containers)] = True
+        shared = self.exact.n_shared + self.bands.n_shared + self.fps.n_shared
+        self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~has_containers & ~local_votes
+
+    def shingles_of(self, u: int) -> npt.NDArray[np.uint32]:
+        return self.shingles[self.shingle_start[u] : self.shingle_start[u + 1]]
 
 
 class Deduplicator:
@@ -157,8 +222,7 @@ class Deduplicator:
             )
         docs = [self._register(doc_id, text, found) for doc_id, text, found in documents]
         self._decide_long([(doc, j) for doc in docs for j in range(len(doc.long))])
-        for doc in docs:
-            self._decide_short(doc)
+        self._decide_short(docs)
         for doc in docs:
             self._finish(doc)
         return [self._edits(doc, text) for doc, (_, text, _) in zip(docs, documents, strict=True)]
@@ -178,8 +242,7 @@ class Deduplicator:
         if self.cfg.keep == "longest":
             units.sort(key=lambda u: (-int(u[0].length[u[0].long[u[1]]]), u[0].base + u[0].long[u[1]]))
         self._decide_long(units)
-        for doc in self._pending:
-            self._decide_short(doc)
+        self._decide_short(self._pending)
         for doc in self._pending:
             self._finish(doc)
         self._pending = []
@@ -214,8 +277,9 @@ class Deduplicator:
             found = features(text, self.cfg)
         elif found.size != len(text) or found.digest != _digest(text):
             raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
-        doc = _Doc(**{f.name: getattr(found, f.name) for f in dataclasses.fields(Features)}, id=doc_id)
+        doc = _Doc(**{name: getattr(found, name) for name in _FEATURES}, id=doc_id)
         doc.base = self._count
+        doc.long_lo = doc.lo[doc.long]
         n = len(doc.para_line)
         doc.rule, doc.kept, doc.info = [None] * n, [-1] * n, [{}] * n
         self._hi.put(self._count, doc.hi)
@@ -233,102 +297,98 @@ class Deduplicator:
 
     def _decide_batch(self, units: list[tuple[_Doc, int]]) -> None:
         cfg = self.cfg
-        paras = [doc.long[j] for doc, j in units]
-        lo = np.array([doc.lo[i] for (doc, _), i in zip(units, paras, strict=True)], dtype=U64)
-        exact_hits = self._exact.lookup(lo).tolist()
-        sigs = cfg.near_duplicate or cfg.contained_paragraph
-        bands = np.stack([_bands_of(doc)[j] for doc, j in units]) if sigs else np.zeros((len(units), 0), U64)
-        band_hits = self._bands.lookup(bands)
-        fps = [doc.fps[j] if sigs else np.zeros(0, U64) for doc, j in units]
-        fp_hits = self._fingerprints.lookup(np.concatenate(fps)) if fps else np.zeros(0, np.int64)
-        fp_offsets = np.cumsum([0] + [len(f) for f in fps])
+        batch = _Batch(self, units, cfg.near_duplicate or cfg.contained_paragraph)
         local_exact: dict[int, int] = {}
         local_bands: dict[int, int] = {}
         local_fps: dict[int, int] = {}
-        new_sets: list[tuple[int, npt.NDArray[np.uint32]]] = []
-        for u, ((doc, j), i) in enumerate(zip(units, paras, strict=True)):
-            g = doc.base + i
-            key = int(lo[u])
-            found = exact_hits[u] if exact_hits[u] >= 0 else local_exact.get(key, -1)
-            if cfg.exact_duplicate and found >= 0 and self._hi.data[found] == doc.hi[i]:
+        kept = batch.plain.copy()
+        for u in np.flatnonzero(~batch.plain).tolist():
+            (doc, _), i, g = units[u], batch.paras[u], batch.gids[u]
+            shared_exact = batch.exact.has_shared(u)
+            found = batch.exact_hits[u]
+            if found < 0 and shared_exact:
+                found = local_exact.get(batch.lo[u], -1)
+            if cfg.exact_duplicate and found >= 0 and int(self._hi.data[found]) == int(doc.hi[i]):
                 self._mark(doc, i, EXACT, found, similarity=1.0)
                 continue
-            shingles = doc.sets[j] if sigs else np.zeros(0, np.uint32)
-            if cfg.near_duplicate:
-                hits = {int(c) for c in band_hits[u] if c >= 0}
-                hits.update(local_bands[k] for k in bands[u].tolist() if k in local_bands)
-                best, similarity = self._best_match(shingles, hits, new_sets)
+            shared_bands = batch.bands.shared(u)
+            if cfg.near_duplicate and (batch.band_hit[u] or shared_bands):
+                hits = {c for c in batch.band_found[u].tolist() if c >= 0}
+                hits.update(local_bands[k] for k in shared_bands if k in local_bands)
+                best, similarity = self._best_match(batch, u, hits)
                 if best >= 0:
                     self._mark(doc, i, NEAR, best, similarity=round(similarity, 4))
                     continue
-            if cfg.contained_paragraph and len(fps[u]):
-                fp_found = fp_hits[fp_offsets[u] : fp_offsets[u + 1]].tolist()
-                keys = fps[u].tolist()
-                votes = Counter(
-                    f if f >= 0 else local_fps.get(k, -1) for f, k in zip(fp_found, keys, strict=True)
-                )
-                votes.pop(-1, None)
-                if self._contained(doc, i, shingles, votes, len(keys), new_sets):
+            shared_fps = batch.fps.shared(u)
+            if cfg.contained_paragraph and (u in batch.containers or batch.local_votes[u]):
+                containers = batch.containers.get(u, [])
+                if batch.local_votes[u]:
+                    containers = sorted(containers + self._local_containers(batch, u, shared_fps, local_fps))
+                if containers and self._contained(doc, i, batch, u, containers):
                     continue
-            if found < 0:
-                local_exact.setdefault(key, g)
-            for k, hit in zip(bands[u].tolist(), band_hits[u].tolist(), strict=True):
-                if hit < 0:
-                    local_bands.setdefault(k, g)
-            if len(fps[u]):
-                for k, hit in zip(
-                    fps[u].tolist(), fp_found if cfg.contained_paragraph else [-1] * len(fps[u]), strict=True
-                ):
-                    if hit < 0:
-                        local_fps.setdefault(k, g)
-            if sigs:
-                new_sets.append((g, shingles))
-                self._sets.add(g, shingles)
-        for index, local in (
-            (self._exact, local_exact),
-            (self._bands, local_bands),
-            (self._fingerprints, local_fps),
-        ):
-            if local:
-                index.insert(
-                    np.fromiter(local.keys(), U64, len(local)),
-                    np.fromiter(local.values(), np.uint32, len(local)),
-                )
+            kept[u] = True
+            if found < 0 and shared_exact:
+                local_exact.setdefault(batch.lo[u], g)
+            for k in shared_bands:
+                local_bands.setdefault(k, g)
+            for k in shared_fps:
+                local_fps.setdefault(k, g)
+        self._index_kept(batch, kept)
 
-    def _best_match(
-        self, shingles: npt.NDArray[np.uint32], candidates: set[int], _new: object
-    ) -> tuple[int, float]:
-        """The kept candidate most similar to ``shingles`` at or above the threshold (lowest id on ties)."""
+    def _local_containers(
+        self, batch: _Batch, u: int, shared: Sequence[int], local_fps: dict[int, int]
+    ) -> list[int]:
+        """Paragraphs of this batch with enough of paragraph u's fingerprints, and more shingles."""
+        votes = Counter(local_fps[k] for k in shared if k in local_fps)
+        size = int(batch.sizes[u])
+        return [
+            c
+            for c, count in votes.items()
+            if count >= batch.need[u] and len(batch.shingles_of(batch.row_of[c])) > size
+        ]
+
+    def _index_kept(self, batch: _Batch, kept: npt.NDArray[np.bool_]) -> None:
+        """Index the keys and shingle sets of a batch's kept paragraphs."""
+        if not kept.any():
+            return
+        gids = np.array(batch.gids, dtype=np.int64)
+        batch.exact.index_kept(self._exact, kept, gids)
+        batch.bands.index_kept(self._bands, kept, gids)
+        batch.fps.index_kept(self._fingerprints, kept, gids, missing_only=self.cfg.contained_paragraph)
+        if self.cfg.near_duplicate or self.cfg.contained_paragraph:
+            bounds = np.concatenate(([0], np.cumsum(batch.sizes[kept])))
+            self._sets.extend(gids[kept], batch.shingles[np.repeat(kept, batch.sizes)], bounds)
+
+    def _shingles(self, batch: _Batch, pid: int) -> npt.NDArray[np.uint32]:
+        """The shingle set of kept paragraph ``pid``, of this batch or indexed."""
+        u = batch.row_of.get(pid)
+        return self._sets.get(pid) if u is None else batch.shingles_of(u)
+
+    def _best_match(self, batch: _Batch, u: int, candidates: set[int]) -> tuple[int, float]:
+        """The kept candidate most similar to paragraph u at or above the threshold (lowest id on ties)."""
         best, best_sim = -1, 0.0
+        shingles = batch.shingles_of(u)
         size = len(shingles)
         if not size:
             return best, best_sim  # no tokens (a rule of dashes): no similarity to verify
+        threshold = self.cfg.threshold
         for c in sorted(candidates):
-            other = self._sets.get(c)
-            if min(size, len(other)) < self.cfg.threshold * max(size, len(other)):
+            other = self._shingles(batch, c)
+            if min(size, len(other)) < threshold * max(size, len(other)):
                 continue  # Jaccard <= |small| / |large|
             common = _common(shingles, other)
             similarity = common / (size + len(other) - common)
-            if similarity >= self.cfg.threshold and similarity > best_sim:
+            if similarity >= threshold and similarity > best_sim:
                 best, best_sim = c, similarity
         return best, best_sim
 
-    def _contained(
-        self,
-        doc: _Doc,
-        i: int,
-        shingles: npt.NDArray[np.uint32],
-        votes: Counter[int],
-        n_keys: int,
-        _new: object,
-    ) -> bool:
-        """Flag (or remove) paragraph i if a longer kept paragraph contains most of its shingles."""
-        need = max(2, math.ceil(n_keys * self.cfg.containment_threshold * 0.5))
+    def _contained(self, doc: _Doc, i: int, batch: _Batch, u: int, containers: list[int]) -> bool:
+        """Flag (or remove) paragraph i if one of its (ascending) candidate ``containers``, longer
+        kept paragraphs with enough of its fingerprints, contains most of its shingles."""
+        shingles = batch.shingles_of(u)
         best, best_share, best_jaccard = -1, 0.0, 0.0
-        for c, count in sorted(votes.items()):
-            other = self._sets.get(c)
-            if count < need or len(other) <= len(shingles):
-                continue
+        for c in containers:
+            other = self._shingles(batch, c)
             common = _common(shingles, other)
             share = common / len(shingles)
             if share >= self.cfg.containment_threshold and share > best_share:
@@ -351,45 +411,53 @@ class Deduplicator:
 
     # -- deciding short paragraphs ------------------------------------------------------------
 
-    def _decide_short(self, doc: _Doc) -> None:
-        """Exact repeats of short paragraphs: removed when they stutter or sit in a repeated block."""
-        if not self.cfg.exact_duplicate:
+    def _decide_short(self, docs: list[_Doc]) -> None:
+        """Exact repeats of short paragraphs: removed when they stutter or sit in a repeated block.
+
+        One index lookup for all ``docs``; a key first seen in one of them is found in the
+        others through ``local``, as if each document were indexed before the next.
+        """
+        if not self.cfg.exact_duplicate or not docs:
             return
-        n = len(doc.para_line)
-        short = np.flatnonzero(doc.length < self.cfg.min_chars).tolist()
-        hits = self._exact.lookup(doc.lo[short]).tolist() if short else []
-        twin = list(doc.kept)  # the kept copy of each paragraph, or -1
+        shorts = [np.flatnonzero(doc.length < self.cfg.min_chars) for doc in docs]
+        hits = self._exact.lookup(
+            np.concatenate([doc.lo[short] for doc, short in zip(docs, shorts, strict=True)])
+        )
         local: dict[int, int] = {}
+        start = 0
+        for doc, short in zip(docs, shorts, strict=True):
+            self._decide_short_doc(doc, short.tolist(), hits[start : start + len(short)].tolist(), local)
+            start += len(short)
+        if local:
+            keys = np.fromiter(local.keys(), U64, len(local))
+            self._exact.insert(keys, np.fromiter(local.values(), np.uint32, len(local)))
+
+    def _decide_short_doc(self, doc: _Doc, short: list[int], hits: list[int], local: dict[int, int]) -> None:
+        lo, hi = doc.lo.tolist(), doc.hi.tolist()
+        twin = list(doc.kept)  # the kept copy of each paragraph, or -1
         for i, hit in zip(short, hits, strict=True):
-            key = int(doc.lo[i])
+            key = lo[i]
             found = hit if hit >= 0 else local.get(key, -1)
             if found < 0:
                 local[key] = doc.base + i
-            elif self._hi.data[found] == doc.hi[i]:
+            elif int(self._hi.data[found]) == hi[i]:
                 twin[i] = found
-        is_short = np.zeros(n, dtype=bool)
-        is_short[short] = True
+        is_short = [False] * len(lo)
+        for i in short:
+            is_short[i] = True
         for run in _runs(twin):
             if len(run) >= 2 and int(doc.length[run].sum()) >= self.cfg.min_chars:
                 for i in run:
                     if is_short[i]:
                         self._mark(doc, i, EXACT, twin[i], similarity=1.0, reason="repeated_block")
         previous = -1
-        for i in range(n):
-            if doc.rule[i] is not None:
+        for i, rule in enumerate(doc.rule):
+            if rule is not None:
                 continue
-            if (
-                is_short[i]
-                and previous >= 0
-                and doc.lo[i] == doc.lo[previous]
-                and doc.hi[i] == doc.hi[previous]
-            ):
+            if is_short[i] and previous >= 0 and lo[i] == lo[previous] and hi[i] == hi[previous]:
                 self._mark(doc, i, EXACT, doc.base + previous, similarity=1.0, reason="stutter")
             else:
                 previous = i
-        if local:
-            keys = np.fromiter(local.keys(), U64, len(local))
-            self._exact.insert(keys, np.fromiter(local.values(), np.uint32, len(local)))
 
     # -- edits ----------------------------------------------------------------------------------
 
@@ -420,10 +488,12 @@ class Deduplicator:
             doc.spans.append((start, span_end, i))
         _trim_trailing_blank(doc)
         self._final_line.put(doc.base, finals)
-        doc.lo = doc.hi = np.zeros(0, U64)
-        doc.bands, doc.sets, doc.fps = None, [], []
+        doc.lo = doc.hi = doc.long_lo = doc.fps = np.zeros(0, U64)
+        doc.bands, doc.shingles = None, np.zeros(0, np.uint32)
 
     def _edits(self, doc: _Doc, text: str) -> Cleaned:
+        if not doc.spans and not doc.flags:
+            return Cleaned(text)
         edits: list[Edit] = []
         for rule in (EXACT, NEAR, CONTAINED):
             spans = [(s, e, i) for s, e, i in doc.spans if doc.rule[i] == rule]
@@ -454,16 +524,116 @@ class Deduplicator:
 
 def _unique_per_paragraph(
     hashes: npt.NDArray[np.uint32], offsets: npt.NDArray[np.int64]
-) -> list[npt.NDArray[np.uint32]]:
-    """Each paragraph's shingle hashes sorted and deduplicated, with one sort for the whole batch."""
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Each paragraph's shingle hashes sorted and deduplicated, with one sort for the whole batch:
+    the hashes one paragraph after another, and where each paragraph's start (and the last ends)."""
     owner = np.repeat(np.arange(len(offsets) - 1, dtype=U64), np.diff(offsets))
     keyed = np.sort((owner << U64(32)) | hashes.astype(U64))
     fresh = np.ones(len(keyed), dtype=bool)
     fresh[1:] = keyed[1:] != keyed[:-1]
     keyed = keyed[fresh]
     values = (keyed & U64(0xFFFFFFFF)).astype(np.uint32)
-    bounds = np.searchsorted(keyed >> U64(32), np.arange(len(offsets), dtype=U64)).tolist()
-    return [values[bounds[p] : bounds[p + 1]] for p in range(len(offsets) - 1)]
+    return values, np.searchsorted(keyed >> U64(32), np.arange(len(offsets), dtype=U64)).astype(np.int64)
+
+
+def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
+    """``units`` as maximal runs (doc, first, end) of consecutive long paragraphs of one document."""
+    runs: list[tuple[_Doc, int, int]] = []
+    for doc, j in units:
+        if runs and runs[-1][0] is doc and runs[-1][2] == j:
+            runs[-1] = (doc, runs[-1][1], j + 1)
+        else:
+            runs.append((doc, j, j + 1))
+    return runs
+
+
+def _gather(
+    parts: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64], int, int]],
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """Concatenate the paragraphs first..end of several flat (values, bounds) arrays."""
+    values = np.concatenate([flat[bounds[a] : bounds[b]] for flat, bounds, a, b in parts])
+    sizes = np.concatenate([np.diff(bounds[a : b + 1]) for _, bounds, a, b in parts])
+    return values, np.concatenate(([0], np.cumsum(sizes)))
+
+
+class _Keys:
+    """One kind of key of a batch's paragraphs, sorted once to look them up in the index,
+    to find the keys the paragraphs share, and to index the kept paragraphs' new keys.
+
+    ``shared(row)``: the row's keys that the index lacks and another entry has too; only
+    those can be in the batch's local dicts when the row is decided.
+    """
+
+    def __init__(
+        self, index: KeyIndex, keys: npt.NDArray[np.uint64], rows: npt.NDArray[np.int64], n: int
+    ) -> None:
+        self.rows = rows
+        # stable: equal keys stay in decision order, so the first of them is the first decided
+        self.order = np.argsort(keys, kind="stable")
+        self.ordered = keys[self.order]
+        self.sorted_found = index.lookup_sorted(self.ordered)
+        self.found = np.empty_like(self.sorted_found)
+        self.found[self.order] = self.sorted_found
+        self.later = np.zeros(n, dtype=np.int64)  # per row, its missing keys an earlier entry has
+        self.n_shared = np.zeros(n, dtype=np.int64)  # per row, how many keys it shares
+        self._keys: list[int] = []
+        self._start: list[int] = []
+        missing = np.flatnonzero(self.sorted_found < 0)
+        same = self.ordered[missing[1:]] == self.ordered[missing[:-1]]
+        if not same.any():
+            return
+        self.later = np.bincount(rows[self.order[missing[1:][same]]], minlength=n)
+        repeated = np.zeros(len(missing), dtype=bool)
+        repeated[1:] = same
+        repeated[:-1] |= same
+        where = np.sort(self.order[missing[repeated]])  # rows ascend with position
+        self._keys = keys[where].tolist()
+        start = np.searchsorted(rows[where], np.arange(n + 1))
+        self.n_shared = np.diff(start)
+        self._start = start.tolist()
+
+    def shared(self, row: int) -> list[int]:
+        return self._keys[self._start[row] : self._start[row + 1]] if self._keys else []
+
+    def has_shared(self, row: int) -> bool:
+        return bool(self._keys) and self._start[row] != self._start[row + 1]
+
+    def index_kept(
+        self,
+        index: KeyIndex,
+        kept: npt.NDArray[np.bool_],
+        gids: npt.NDArray[np.int64],
+        missing_only: bool = True,
+    ) -> None:
+        """Index the kept rows' keys (those the index lacked), the first decided of equal keys
+        winning, as a dict's ``setdefault`` in decision order would."""
+        rows = self.rows[self.order]
+        take = kept[rows]
+        if missing_only:
+            take &= self.sorted_found < 0
+        keys = self.ordered[take]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        index.insert_sorted(keys[first], gids[rows[take][first]].astype(np.uint32))
+
+
+def _indexed_containers(batch: _Batch, sets: ShingleStore) -> dict[int, list[int]]:
+    """For each row, the indexed paragraphs (ascending) holding at least ``need`` of its
+    fingerprints and more shingles than it has."""
+    hit = batch.fps.found >= 0
+    if not hit.any():
+        return {}
+    pairs = np.sort((batch.fps.rows[hit].astype(U64) << U64(32)) | batch.fps.found[hit].astype(U64))
+    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+    votes = np.diff(np.append(starts, len(pairs)))
+    rows = (pairs[starts] >> U64(32)).astype(np.int64)
+    ids = (pairs[starts] & U64(0xFFFFFFFF)).astype(np.int64)
+    ok = votes >= batch.need[rows]
+    ok[ok] = sets.sizes(ids[ok]) > batch.sizes[rows[ok]]
+    containers: dict[int, list[int]] = {}
+    for row, pid in zip(rows[ok].tolist(), ids[ok].tolist(), strict=True):
+        containers.setdefault(row, []).append(pid)
+    return containers
 
 
 def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int:
@@ -472,9 +642,8 @@ def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int
         small, large = large, small
     if not len(small):
         return 0
-    pos = np.searchsorted(large, small)
-    pos[pos == len(large)] = 0
-    return int(np.count_nonzero(large[pos] == small))
+    # a value past the end of ``large`` is clipped onto its last, smaller value: no match
+    return int(np.count_nonzero(large.take(np.searchsorted(large, small), mode="clip") == small))
 
 
 def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:

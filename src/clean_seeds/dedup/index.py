@@ -33,53 +33,92 @@ class KeyIndex:
 
     def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
         """The id stored for each key, or -1."""
-        found = np.full(keys.shape, -1, dtype=np.int64)
+        flat = keys.ravel()
+        order = np.argsort(flat)
+        found = np.empty(len(flat), dtype=np.int64)
+        found[order] = self.lookup_sorted(flat[order])
+        return found.reshape(keys.shape)
+
+    def lookup_sorted(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """:meth:`lookup` for ascending keys, faster: each binary search starts where the
+        previous one ended (several times faster on large runs than keys in any order)."""
+        found = np.full(len(keys), -1, dtype=np.int64)
         for run_keys, run_ids in self._runs:
             pos = np.searchsorted(run_keys, keys)
-            pos[pos == len(run_keys)] = 0
-            hit = run_keys[pos] == keys
+            # a key past the end is clipped onto the last, smaller key: no match
+            hit = run_keys.take(pos, mode="clip") == keys
             found[hit] = run_ids[pos[hit]]
         return found
 
     def insert(self, keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.uint32]) -> None:
         """Add keys not already present (the first of equal keys in ``keys`` wins)."""
+        keys, first = np.unique(keys, return_index=True)
+        self.insert_sorted(keys, ids[first])
+
+    def insert_sorted(self, keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.uint32]) -> None:
+        """:meth:`insert` for ascending, unique keys."""
         if not len(keys):
             return
-        keys, first = np.unique(keys, return_index=True)
-        run = (keys, ids[first].astype(np.uint32))
+        run = (keys, ids.astype(np.uint32))
         while self._runs and len(self._runs[-1][0]) <= 2 * len(run[0]):
-            old_keys, old_ids = self._runs.pop()
-            merged = np.concatenate((old_keys, run[0]))
-            order = np.argsort(merged, kind="stable")
-            run = (merged[order], np.concatenate((old_ids, run[1]))[order])
+            run = _merge(self._runs.pop(), run)
         self._runs.append(run)
 
 
+def _merge(
+    old: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]],
+    new: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    """Two sorted runs as one (an equal key of ``new`` after that of ``old``)."""
+    keys = np.concatenate((old[0], new[0]))
+    order = np.argsort(keys, kind="stable")  # timsort: two sorted runs merge in linear time
+    return keys[order], np.concatenate((old[1], new[1]))[order]
+
+
 class ShingleStore:
-    """The sorted, unique shingle hashes (uint32) of some paragraphs, packed in one growing array."""
+    """The sorted, unique shingle hashes (uint32) of some paragraphs, packed in one growing array.
+
+    Where each paragraph's hashes lie is kept in two arrays indexed by paragraph id (dense),
+    16 bytes per id instead of a dict entry and a tuple per paragraph.
+    """
 
     def __init__(self) -> None:
         self._data = np.empty(1024, dtype=np.uint32)
         self._size = 0
-        self._where: dict[int, tuple[int, int]] = {}
+        self._start = np.full(1024, -1, dtype=np.int64)
+        self._end = np.zeros(1024, dtype=np.int64)
 
     @property
     def nbytes(self) -> int:
         return self._size * 4
 
     def __contains__(self, pid: int) -> bool:
-        return pid in self._where
+        return 0 <= pid < len(self._start) and self._start[pid] >= 0
 
-    def add(self, pid: int, hashes: npt.NDArray[np.uint32]) -> None:
+    def extend(
+        self, pids: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint32], bounds: npt.NDArray[np.int64]
+    ) -> None:
+        """Add paragraphs ``pids``: paragraph k's hashes are ``hashes[bounds[k] : bounds[k + 1]]``."""
+        if not len(pids):
+            return
         end = self._size + len(hashes)
         if end > len(self._data):
             grown = np.empty(max(end, 2 * len(self._data)), dtype=np.uint32)
             grown[: self._size] = self._data[: self._size]
             self._data = grown
         self._data[self._size : end] = hashes
-        self._where[pid] = (self._size, end)
+        last = int(pids.max()) + 1
+        if last > len(self._start):
+            size = max(last, 2 * len(self._start))
+            self._start = np.concatenate((self._start, np.full(size - len(self._start), -1, np.int64)))
+            self._end = np.concatenate((self._end, np.zeros(size - len(self._end), np.int64)))
+        self._start[pids] = self._size + bounds[:-1]
+        self._end[pids] = self._size + bounds[1:]
         self._size = end
 
+    def sizes(self, pids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """How many hashes each of ``pids`` has."""
+        return self._end[pids] - self._start[pids]
+
     def get(self, pid: int) -> npt.NDArray[np.uint32]:
-        start, end = self._where[pid]
-        return self._data[start:end]
+        return self._data[self._start[pid] : self._end[pid]]
