@@ -23,7 +23,7 @@ from . import __version__
 from .changelog import edits_to_jsonl, write_edits
 from .config import Config
 from .dedup import Deduplicator
-from .dedup.deduplicator import Features, features
+from .dedup.features import Features, features_many
 from .errors import InputError
 from .io import (
     CHANGES_FILE,
@@ -46,6 +46,8 @@ from .pipeline import CORPUS_STEP, Tally, collecting, collectors, finish, observ
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
 BATCH = 64
+#: Documents a worker takes at a time (dedup's features of them are computed together).
+CHUNK = 16
 #: Documents deduplicated together (their paragraphs are decided in shared batches).
 GROUP = 64
 
@@ -98,52 +100,61 @@ def _read(source: Source, config: Config) -> tuple[Document | Skipped, int]:
     return read_record(source), len(source.line or b"")
 
 
-def _clean_source(source: Source) -> Outcome:
+def _clean_sources(sources: list[Source]) -> list[Outcome]:
+    """The per-document stages over a few documents; then dedup's features of all at once."""
     config = _WORKER_CONFIG
     assert config is not None
-    item, size = _read(source, config)
-    timings: dict[str, float] = {}
-    if isinstance(item, Skipped):
-        return Outcome(source, None, item, size, timings)
-    cleaned = run_stages(item.text, config, timings, item.id)
-    tally = Tally()
-    tally.add(cleaned.edits)
-    found = None
-    if config.dedup.enabled:
+    outcomes = []
+    for source in sources:
+        item, size = _read(source, config)
+        timings: dict[str, float] = {}
+        if isinstance(item, Skipped):
+            outcomes.append(Outcome(source, None, item, size, timings))
+            continue
+        cleaned = run_stages(item.text, config, timings, item.id)
+        tally = Tally()
+        tally.add(cleaned.edits)
+        log = edits_to_jsonl(cleaned.edits)
+        outcomes.append(Outcome(source, item, None, size, timings, cleaned.text, log, tally))
+    done = [outcome for outcome in outcomes if outcome.document is not None]
+    if config.dedup.enabled and done:
         started = time.perf_counter()
-        found = features(cleaned.text, config.dedup)
-        timings["dedup"] = time.perf_counter() - started
-    log = edits_to_jsonl(cleaned.edits)
-    return Outcome(source, item, None, size, timings, cleaned.text, log, tally, found)
+        for outcome, found in zip(done, features_many([o.text for o in done], config.dedup), strict=True):
+            outcome.features = found
+        done[0].timings["dedup"] = time.perf_counter() - started
+    return outcomes
 
 
-def _observe_source(source: Source) -> dict[str, Any] | None:
+def _observe_sources(sources: list[Source]) -> list[dict[str, Any] | None]:
     config = _WORKER_CONFIG
     assert config is not None
-    item, _size = _read(source, config)
-    if isinstance(item, Skipped):
-        return None
-    return observe(config, item.text, collecting(config))
+    stages = collecting(config)
+    items = [_read(source, config)[0] for source in sources]
+    return [None if isinstance(item, Skipped) else observe(config, item.text, stages) for item in items]
 
 
 def _in_order(
-    work: Callable[[Source], Any], sources: Iterable[Source], config: Config, workers: int
+    work: Callable[[list[Source]], list[Any]], sources: Iterable[Source], config: Config, workers: int
 ) -> Iterator[Any]:
-    """``work`` over ``sources`` in worker processes, results in order, ``BATCH`` per worker in flight."""
+    """``work`` over ``sources``, ``CHUNK`` at a time, in worker processes; results in order,
+    ``BATCH`` documents per worker in flight at most."""
     iterator = iter(sources)
+    chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
     if workers <= 1:
         _init_worker(config)
-        yield from map(work, iterator)
+        for chunk in chunks:
+            yield from work(chunk)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        while batch := list(islice(iterator, BATCH * workers)):
-            yield from pool.imap(work, batch, chunksize=max(1, len(batch) // (4 * workers)))
+        while batch := list(islice(chunks, BATCH * workers // CHUNK)):
+            for results in pool.imap(work, batch):
+                yield from results
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
     """Per-document stages over ``sources``, in order."""
-    return _in_order(_clean_source, sources, config, workers)
+    return _in_order(_clean_sources, sources, config, workers)
 
 
 def _prepare(sources: Iterable[Source], config: Config, workers: int) -> Config:
@@ -152,7 +163,7 @@ def _prepare(sources: Iterable[Source], config: Config, workers: int) -> Config:
     found = collectors(config)
     if not found:
         return config
-    for observations in _in_order(_observe_source, sources, config, workers):
+    for observations in _in_order(_observe_sources, sources, config, workers):
         if observations is not None:
             take(found, observations)
     return finish(config, found)

@@ -18,7 +18,6 @@ of lines.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,45 +25,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 from ..edits import apply_edits, flag, replace_spans
 from ..models import Cleaned, Edit
 from .config import DedupConfig
+from .features import Features, digest, features
 from .index import KeyIndex, ShingleStore
-from .minhash import Signer
-from .shingles import MASK64, Shingler, exact_keys
 
 U64 = np.uint64
 EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_paragraph"
-BAND_SALT = 0x9E3779B97F4A7C15
-
-
-@dataclass
-class Features:
-    """What dedup needs of one document's text, computed without any corpus state.
-
-    :func:`features` is pure, so worker processes compute it next to the per-document stages
-    and the process holding the index only decides.
-    """
-
-    digest: int  # of the text, so later calls can check they get the same text
-    lines: list[tuple[int, int]]  # (start, end) of every line, without the line break
-    blank: list[bool]
-    para_line: list[int]  # line index of each paragraph
-    size: int  # len(text)
-    lo: npt.NDArray[np.uint64]
-    hi: npt.NDArray[np.uint64]
-    length: npt.NDArray[np.int64]
-    long: list[int] = field(default_factory=list)  # paragraph indices of long paragraphs
-    bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
-    # the sorted unique shingle hashes of long paragraph j are
-    # shingles[shingle_bounds[j] : shingle_bounds[j + 1]], its containment fingerprints
-    # fps[fp_bounds[j] : fp_bounds[j + 1]]: a few flat arrays pickle far faster than many small ones
-    shingles: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, np.uint32))
-    shingle_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
-    fps: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))
-    fp_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
 
 
 _FEATURES = tuple(f.name for f in dataclasses.fields(Features))
@@ -82,31 +51,6 @@ class _Doc(Features):
     info: list[dict[str, object]] = field(default_factory=list)
     flags: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, paragraph)
-
-
-@functools.lru_cache(maxsize=4)
-def _tools(cfg: DedupConfig) -> tuple[Shingler, Signer]:
-    return Shingler(cfg.shingle_size, cfg.word_shingle_size), Signer(cfg.num_perm, cfg.seed)
-
-
-def features(text: str, cfg: DedupConfig) -> Features:
-    """Split ``text`` into paragraphs and compute their exact keys, shingle sets and band keys."""
-    lines, blank, para_line, paragraphs = _split(text)
-    keys, length = exact_keys(paragraphs)
-    lo = np.array([k & MASK64 for k in keys], dtype=U64)
-    hi = np.array([k >> 64 for k in keys], dtype=U64)
-    found = Features(_digest(text), lines, blank, para_line, len(text), lo, hi, length)
-    if cfg.exact_duplicate or cfg.near_duplicate or cfg.contained_paragraph:
-        found.long = np.flatnonzero(length >= cfg.min_chars).tolist()
-    if found.long and (cfg.near_duplicate or cfg.contained_paragraph):
-        shingler, signer = _tools(cfg)
-        batch = shingler.hash_batch([paragraphs[i] for i in found.long])
-        found.shingles, found.shingle_bounds = _unique_per_paragraph(batch.hashes, batch.offsets)
-        sampled = (found.shingles & np.uint32((1 << cfg.fingerprint_bits) - 1)) == 0
-        found.fps = found.shingles[sampled].astype(U64)
-        found.fp_bounds = np.concatenate(([0], np.cumsum(sampled)))[found.shingle_bounds]
-        found.bands = _band_keys(signer.sign(batch), cfg.bands, cfg.rows)
-    return found
 
 
 class _Column:
@@ -255,7 +199,7 @@ class Deduplicator:
         doc = self._docs.pop(doc_id, None)
         if doc is None:
             raise ValueError(f"dedup: document {doc_id!r} was not added (or was already removed)")
-        if _digest(text) != doc.digest:
+        if digest(text) != doc.digest:
             raise ValueError(f"dedup: the text of {doc_id!r} differs from the text given to add()")
         return self._edits(doc, text)
 
@@ -275,7 +219,7 @@ class Deduplicator:
     def _register(self, doc_id: str, text: str, found: Features | None) -> _Doc:
         if found is None:
             found = features(text, self.cfg)
-        elif found.size != len(text) or found.digest != _digest(text):
+        elif found.size != len(text) or found.digest != digest(text):
             raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
         doc = _Doc(**{name: getattr(found, name) for name in _FEATURES}, id=doc_id)
         doc.base = self._count
@@ -522,20 +466,6 @@ class Deduplicator:
         }
 
 
-def _unique_per_paragraph(
-    hashes: npt.NDArray[np.uint32], offsets: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Each paragraph's shingle hashes sorted and deduplicated, with one sort for the whole batch:
-    the hashes one paragraph after another, and where each paragraph's start (and the last ends)."""
-    owner = np.repeat(np.arange(len(offsets) - 1, dtype=U64), np.diff(offsets))
-    keyed = np.sort((owner << U64(32)) | hashes.astype(U64))
-    fresh = np.ones(len(keyed), dtype=bool)
-    fresh[1:] = keyed[1:] != keyed[:-1]
-    keyed = keyed[fresh]
-    values = (keyed & U64(0xFFFFFFFF)).astype(np.uint32)
-    return values, np.searchsorted(keyed >> U64(32), np.arange(len(offsets), dtype=U64)).astype(np.int64)
-
-
 def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
     """``units`` as maximal runs (doc, first, end) of consecutive long paragraphs of one document."""
     runs: list[tuple[_Doc, int, int]] = []
@@ -652,10 +582,6 @@ def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:
     return doc.bands
 
 
-def _digest(text: str) -> int:
-    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
-
-
 def _trim_trailing_blank(doc: _Doc) -> None:
     """When the removals run to the end of the text, take the blank lines before them too.
 
@@ -673,36 +599,6 @@ def _trim_trailing_blank(doc: _Doc) -> None:
         start = doc.lines[k][0]
         k -= 1
     doc.spans[j] = (start, end, i)
-
-
-def _split(text: str) -> tuple[list[tuple[int, int]], list[bool], list[int], list[str]]:
-    """Line spans, blank flags, the line index of each paragraph (non-blank line) and the paragraphs."""
-    lines, blank, para_line, paragraphs = [], [], [], []
-    pos = 0
-    parts = text.split("\n")
-    if text.endswith("\n"):
-        parts.pop()  # the empty string after the final line break is not a line
-    for n, part in enumerate(parts):
-        lines.append((pos, pos + len(part)))
-        pos += len(part) + 1
-        empty = not part.strip()
-        blank.append(empty)
-        if not empty:
-            para_line.append(n)
-            paragraphs.append(part)
-    return lines, blank, para_line, paragraphs
-
-
-def _band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.NDArray[np.uint64]:
-    """One uint64 key per (paragraph, band): its rows hashed together with the band number."""
-    grouped = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(U64)
-    with np.errstate(over="ignore"):
-        keys = np.arange(bands, dtype=U64) * U64(BAND_SALT)
-        keys = np.broadcast_to(keys, grouped.shape[:2]).copy()
-        for r in range(rows):
-            keys = (keys ^ grouped[:, :, r]) * U64(0xFF51AFD7ED558CCD)
-            keys ^= keys >> U64(29)
-    return keys
 
 
 def _runs(twin: list[int]) -> Iterator[list[int]]:

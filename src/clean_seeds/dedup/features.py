@@ -1,0 +1,165 @@
+"""What dedup needs of a document, computed from its text alone: paragraphs, exact keys,
+shingle sets, containment fingerprints and LSH band keys.
+
+This part is pure, so worker processes compute it next to the per-document stages (in one
+vectorised batch for several documents) and the process holding the index only decides.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from .config import DedupConfig
+from .minhash import Signer
+from .shingles import MASK64, Shingler, exact_keys
+
+U64 = np.uint64
+BAND_SALT = 0x9E3779B97F4A7C15
+
+
+@dataclass
+class Features:
+    """What dedup needs of one document's text, computed without any corpus state.
+
+    :func:`features` is pure, so worker processes compute it next to the per-document stages
+    and the process holding the index only decides.
+    """
+
+    digest: int  # of the text, so later calls can check they get the same text
+    lines: list[tuple[int, int]]  # (start, end) of every line, without the line break
+    blank: list[bool]
+    para_line: list[int]  # line index of each paragraph
+    size: int  # len(text)
+    lo: npt.NDArray[np.uint64]
+    hi: npt.NDArray[np.uint64]
+    length: npt.NDArray[np.int64]
+    long: list[int] = field(default_factory=list)  # paragraph indices of long paragraphs
+    bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
+    # the sorted unique shingle hashes of long paragraph j are
+    # shingles[shingle_bounds[j] : shingle_bounds[j + 1]], its containment fingerprints
+    # fps[fp_bounds[j] : fp_bounds[j + 1]]: a few flat arrays pickle far faster than many small ones
+    shingles: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, np.uint32))
+    shingle_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+    fps: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))
+    fp_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+
+
+@functools.lru_cache(maxsize=4)
+def _tools(cfg: DedupConfig) -> tuple[Shingler, Signer]:
+    return Shingler(cfg.shingle_size, cfg.word_shingle_size), Signer(cfg.num_perm, cfg.seed)
+
+
+def features(text: str, cfg: DedupConfig) -> Features:
+    """Split ``text`` into paragraphs and compute their exact keys, shingle sets and band keys."""
+    (found,) = features_many([text], cfg)
+    return found
+
+
+def features_many(texts: Sequence[str], cfg: DedupConfig) -> list[Features]:
+    """:func:`features` of several texts, the same values, with one vectorised batch for all
+    their paragraphs (per-call numpy overhead dominates for a document's dozen paragraphs)."""
+    splits = [_split(text) for text in texts]
+    paragraphs = [p for split in splits for p in split[3]]
+    keys, length = exact_keys(paragraphs)
+    lo = np.array([k & MASK64 for k in keys], dtype=U64)
+    hi = np.array([k >> 64 for k in keys], dtype=U64)
+    found, first = [], 0
+    for text, (lines, blank, para_line, _) in zip(texts, splits, strict=True):
+        end = first + len(para_line)
+        found.append(
+            Features(
+                digest(text),
+                lines,
+                blank,
+                para_line,
+                len(text),
+                lo[first:end],
+                hi[first:end],
+                length[first:end],
+            )
+        )
+        first = end
+    if not (cfg.exact_duplicate or cfg.near_duplicate or cfg.contained_paragraph):
+        return found
+    for one in found:
+        one.long = np.flatnonzero(one.length >= cfg.min_chars).tolist()
+    long_texts = [split[3][i] for split, one in zip(splits, found, strict=True) for i in one.long]
+    if long_texts and (cfg.near_duplicate or cfg.contained_paragraph):
+        _sign(found, long_texts, cfg)
+    return found
+
+
+def _sign(found: list[Features], long_texts: list[str], cfg: DedupConfig) -> None:
+    """Shingle sets, fingerprints and band keys of every long paragraph, handed out per document."""
+    shingler, signer = _tools(cfg)
+    batch = shingler.hash_batch(long_texts)
+    shingles, bounds = _unique_per_paragraph(batch.hashes, batch.offsets)
+    sampled = (shingles & np.uint32((1 << cfg.fingerprint_bits) - 1)) == 0
+    fps = shingles[sampled].astype(U64)
+    fp_bounds = np.concatenate(([0], np.cumsum(sampled)))[bounds]
+    bands = _band_keys(signer.sign(batch), cfg.bands, cfg.rows)
+    first = 0
+    for one in found:
+        if not one.long:
+            continue
+        end = first + len(one.long)
+        lo, hi = int(bounds[first]), int(bounds[end])
+        one.shingles, one.shingle_bounds = shingles[lo:hi], bounds[first : end + 1] - lo
+        lo, hi = int(fp_bounds[first]), int(fp_bounds[end])
+        one.fps, one.fp_bounds = fps[lo:hi], fp_bounds[first : end + 1] - lo
+        one.bands = bands[first:end]
+        first = end
+
+
+def _unique_per_paragraph(
+    hashes: npt.NDArray[np.uint32], offsets: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Each paragraph's shingle hashes sorted and deduplicated, with one sort for the whole batch:
+    the hashes one paragraph after another, and where each paragraph's start (and the last ends)."""
+    owner = np.repeat(np.arange(len(offsets) - 1, dtype=U64), np.diff(offsets))
+    keyed = np.sort((owner << U64(32)) | hashes.astype(U64))
+    fresh = np.ones(len(keyed), dtype=bool)
+    fresh[1:] = keyed[1:] != keyed[:-1]
+    keyed = keyed[fresh]
+    values = (keyed & U64(0xFFFFFFFF)).astype(np.uint32)
+    return values, np.searchsorted(keyed >> U64(32), np.arange(len(offsets), dtype=U64)).astype(np.int64)
+
+
+def digest(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def _split(text: str) -> tuple[list[tuple[int, int]], list[bool], list[int], list[str]]:
+    """Line spans, blank flags, the line index of each paragraph (non-blank line) and the paragraphs."""
+    lines, blank, para_line, paragraphs = [], [], [], []
+    pos = 0
+    parts = text.split("\n")
+    if text.endswith("\n"):
+        parts.pop()  # the empty string after the final line break is not a line
+    for n, part in enumerate(parts):
+        lines.append((pos, pos + len(part)))
+        pos += len(part) + 1
+        empty = not part.strip()
+        blank.append(empty)
+        if not empty:
+            para_line.append(n)
+            paragraphs.append(part)
+    return lines, blank, para_line, paragraphs
+
+
+def _band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.NDArray[np.uint64]:
+    """One uint64 key per (paragraph, band): its rows hashed together with the band number."""
+    grouped = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(U64)
+    with np.errstate(over="ignore"):
+        keys = np.arange(bands, dtype=U64) * U64(BAND_SALT)
+        keys = np.broadcast_to(keys, grouped.shape[:2]).copy()
+        for r in range(rows):
+            keys = (keys ^ grouped[:, :, r]) * U64(0xFF51AFD7ED558CCD)
+            keys ^= keys >> U64(29)
+    return keys
