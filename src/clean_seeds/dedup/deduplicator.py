@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from ..edits import apply_edits, flag, replace_spans
 from ..models import Cleaned, Edit
+from .batch import Batch
 from .config import DedupConfig
 from .features import Features, digest, features
 from .index import KeyIndex, ShingleStore
@@ -67,58 +68,6 @@ class _Column:
             grown[: len(self.data)] = self.data
             self.data = grown
         self.data[start:end] = values
-
-
-class _Batch:
-    """One batch of long paragraphs, prepared with a few numpy calls for the decision loop.
-
-    Row ``u`` is the batch's u-th paragraph in decision order.  Its keys are looked up in the
-    indexes at once; within the batch only keys that rows share (:class:`_Keys`) can hit an
-    earlier row, so a row with no key found or shared (``plain``: most rows) is kept unseen.
-    Containers (a longer paragraph with ``need`` of a row's fingerprints) among the indexed
-    paragraphs are found here too; those of the batch only through shared fingerprints.
-    """
-
-    def __init__(self, dedup: Deduplicator, units: list[tuple[_Doc, int]], sigs: bool) -> None:
-        n = len(units)
-        runs = _runs_of(units)
-        self.paras = [doc.long[j] for doc, j in units]  # paragraph index in its document
-        self.gids: list[int] = [doc.base + i for (doc, _), i in zip(units, self.paras, strict=True)]
-        self.row_of = dict(zip(self.gids, range(n), strict=True))
-        rows = np.arange(n)
-        lo = np.concatenate([doc.long_lo[a:b] for doc, a, b in runs])
-        self.lo: list[int] = lo.tolist()
-        if sigs:
-            bands = np.concatenate([_bands_of(doc)[a:b] for doc, a, b in runs])
-            self.shingles, shingle_bounds = _gather(
-                [(d.shingles, d.shingle_bounds, a, b) for d, a, b in runs]
-            )
-            fps, fp_bounds = _gather([(doc.fps, doc.fp_bounds, a, b) for doc, a, b in runs])
-        else:
-            bands, fps = np.zeros((n, 0), U64), np.zeros(0, U64)
-            self.shingles, shingle_bounds = np.zeros(0, np.uint32), np.zeros(n + 1, np.int64)
-            fp_bounds = shingle_bounds
-        self.shingle_start: list[int] = shingle_bounds.tolist()
-        self.sizes = np.diff(shingle_bounds)
-        self.exact = _Keys(dedup._exact, lo, rows, n)
-        self.exact_hits: list[int] = self.exact.found.tolist()
-        self.bands = _Keys(dedup._bands, bands.ravel(), np.repeat(rows, bands.shape[1]), n)
-        self.band_found = self.bands.found.reshape(bands.shape)
-        band_hit = np.any(self.band_found >= 0, axis=1)
-        self.band_hit: list[bool] = band_hit.tolist()
-        n_fps = np.diff(fp_bounds)
-        self.fps = _Keys(dedup._fingerprints, fps, np.repeat(rows, n_fps), n)
-        self.need = np.maximum(2, np.ceil(n_fps * dedup.cfg.containment_threshold * 0.5)).astype(np.int64)
-        self.containers = _indexed_containers(self, dedup._sets)
-        local_votes = self.fps.later >= self.need
-        self.local_votes: list[bool] = local_votes.tolist()
-        has_containers = np.zeros(n, dtype=bool)
-        has_containers[list(self.containers)] = True
-        shared = self.exact.n_shared + self.bands.n_shared + self.fps.n_shared
-        self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~has_containers & ~local_votes
-
-    def shingles_of(self, u: int) -> npt.NDArray[np.uint32]:
-        return self.shingles[self.shingle_start[u] : self.shingle_start[u + 1]]
 
 
 class Deduplicator:
@@ -241,7 +190,7 @@ class Deduplicator:
 
     def _decide_batch(self, units: list[tuple[_Doc, int]]) -> None:
         cfg = self.cfg
-        batch = _Batch(self, units, cfg.near_duplicate or cfg.contained_paragraph)
+        batch = Batch(self, units, cfg.near_duplicate or cfg.contained_paragraph)
         local_exact: dict[int, int] = {}
         local_bands: dict[int, int] = {}
         local_fps: dict[int, int] = {}
@@ -280,7 +229,7 @@ class Deduplicator:
         self._index_kept(batch, kept)
 
     def _local_containers(
-        self, batch: _Batch, u: int, shared: Sequence[int], local_fps: dict[int, int]
+        self, batch: Batch, u: int, shared: Sequence[int], local_fps: dict[int, int]
     ) -> list[int]:
         """Paragraphs of this batch with enough of paragraph u's fingerprints, and more shingles."""
         votes = Counter(local_fps[k] for k in shared if k in local_fps)
@@ -291,7 +240,7 @@ class Deduplicator:
             if count >= batch.need[u] and len(batch.shingles_of(batch.row_of[c])) > size
         ]
 
-    def _index_kept(self, batch: _Batch, kept: npt.NDArray[np.bool_]) -> None:
+    def _index_kept(self, batch: Batch, kept: npt.NDArray[np.bool_]) -> None:
         """Index the keys and shingle sets of a batch's kept paragraphs."""
         if not kept.any():
             return
@@ -303,12 +252,12 @@ class Deduplicator:
             bounds = np.concatenate(([0], np.cumsum(batch.sizes[kept])))
             self._sets.extend(gids[kept], batch.shingles[np.repeat(kept, batch.sizes)], bounds)
 
-    def _shingles(self, batch: _Batch, pid: int) -> npt.NDArray[np.uint32]:
+    def _shingles(self, batch: Batch, pid: int) -> npt.NDArray[np.uint32]:
         """The shingle set of kept paragraph ``pid``, of this batch or indexed."""
         u = batch.row_of.get(pid)
         return self._sets.get(pid) if u is None else batch.shingles_of(u)
 
-    def _best_match(self, batch: _Batch, u: int, candidates: set[int]) -> tuple[int, float]:
+    def _best_match(self, batch: Batch, u: int, candidates: set[int]) -> tuple[int, float]:
         """The kept candidate most similar to paragraph u at or above the threshold (lowest id on ties)."""
         best, best_sim = -1, 0.0
         shingles = batch.shingles_of(u)
@@ -326,7 +275,7 @@ class Deduplicator:
                 best, best_sim = c, similarity
         return best, best_sim
 
-    def _contained(self, doc: _Doc, i: int, batch: _Batch, u: int, containers: list[int]) -> bool:
+    def _contained(self, doc: _Doc, i: int, batch: Batch, u: int, containers: list[int]) -> bool:
         """Flag (or remove) paragraph i if one of its (ascending) candidate ``containers``, longer
         kept paragraphs with enough of its fingerprints, contains most of its shingles."""
         shingles = batch.shingles_of(u)
@@ -466,106 +415,6 @@ class Deduplicator:
         }
 
 
-def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
-    """``units`` as maximal runs (doc, first, end) of consecutive long paragraphs of one document."""
-    runs: list[tuple[_Doc, int, int]] = []
-    for doc, j in units:
-        if runs and runs[-1][0] is doc and runs[-1][2] == j:
-            runs[-1] = (doc, runs[-1][1], j + 1)
-        else:
-            runs.append((doc, j, j + 1))
-    return runs
-
-
-def _gather(
-    parts: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64], int, int]],
-) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
-    """Concatenate the paragraphs first..end of several flat (values, bounds) arrays."""
-    values = np.concatenate([flat[bounds[a] : bounds[b]] for flat, bounds, a, b in parts])
-    sizes = np.concatenate([np.diff(bounds[a : b + 1]) for _, bounds, a, b in parts])
-    return values, np.concatenate(([0], np.cumsum(sizes)))
-
-
-class _Keys:
-    """One kind of key of a batch's paragraphs, sorted once to look them up in the index,
-    to find the keys the paragraphs share, and to index the kept paragraphs' new keys.
-
-    ``shared(row)``: the row's keys that the index lacks and another entry has too; only
-    those can be in the batch's local dicts when the row is decided.
-    """
-
-    def __init__(
-        self, index: KeyIndex, keys: npt.NDArray[np.uint64], rows: npt.NDArray[np.int64], n: int
-    ) -> None:
-        self.rows = rows
-        # stable: equal keys stay in decision order, so the first of them is the first decided
-        self.order = np.argsort(keys, kind="stable")
-        self.ordered = keys[self.order]
-        self.sorted_found = index.lookup_sorted(self.ordered)
-        self.found = np.empty_like(self.sorted_found)
-        self.found[self.order] = self.sorted_found
-        self.later = np.zeros(n, dtype=np.int64)  # per row, its missing keys an earlier entry has
-        self.n_shared = np.zeros(n, dtype=np.int64)  # per row, how many keys it shares
-        self._keys: list[int] = []
-        self._start: list[int] = []
-        missing = np.flatnonzero(self.sorted_found < 0)
-        same = self.ordered[missing[1:]] == self.ordered[missing[:-1]]
-        if not same.any():
-            return
-        self.later = np.bincount(rows[self.order[missing[1:][same]]], minlength=n)
-        repeated = np.zeros(len(missing), dtype=bool)
-        repeated[1:] = same
-        repeated[:-1] |= same
-        where = np.sort(self.order[missing[repeated]])  # rows ascend with position
-        self._keys = keys[where].tolist()
-        start = np.searchsorted(rows[where], np.arange(n + 1))
-        self.n_shared = np.diff(start)
-        self._start = start.tolist()
-
-    def shared(self, row: int) -> list[int]:
-        return self._keys[self._start[row] : self._start[row + 1]] if self._keys else []
-
-    def has_shared(self, row: int) -> bool:
-        return bool(self._keys) and self._start[row] != self._start[row + 1]
-
-    def index_kept(
-        self,
-        index: KeyIndex,
-        kept: npt.NDArray[np.bool_],
-        gids: npt.NDArray[np.int64],
-        missing_only: bool = True,
-    ) -> None:
-        """Index the kept rows' keys (those the index lacked), the first decided of equal keys
-        winning, as a dict's ``setdefault`` in decision order would."""
-        rows = self.rows[self.order]
-        take = kept[rows]
-        if missing_only:
-            take &= self.sorted_found < 0
-        keys = self.ordered[take]
-        first = np.ones(len(keys), dtype=bool)
-        first[1:] = keys[1:] != keys[:-1]
-        index.insert_sorted(keys[first], gids[rows[take][first]].astype(np.uint32))
-
-
-def _indexed_containers(batch: _Batch, sets: ShingleStore) -> dict[int, list[int]]:
-    """For each row, the indexed paragraphs (ascending) holding at least ``need`` of its
-    fingerprints and more shingles than it has."""
-    hit = batch.fps.found >= 0
-    if not hit.any():
-        return {}
-    pairs = np.sort((batch.fps.rows[hit].astype(U64) << U64(32)) | batch.fps.found[hit].astype(U64))
-    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
-    votes = np.diff(np.append(starts, len(pairs)))
-    rows = (pairs[starts] >> U64(32)).astype(np.int64)
-    ids = (pairs[starts] & U64(0xFFFFFFFF)).astype(np.int64)
-    ok = votes >= batch.need[rows]
-    ok[ok] = sets.sizes(ids[ok]) > batch.sizes[rows[ok]]
-    containers: dict[int, list[int]] = {}
-    for row, pid in zip(rows[ok].tolist(), ids[ok].tolist(), strict=True):
-        containers.setdefault(row, []).append(pid)
-    return containers
-
-
 def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int:
     """How many values two sorted, unique arrays share."""
     if len(small) > len(large):
@@ -574,12 +423,6 @@ def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int
         return 0
     # a value past the end of ``large`` is clipped onto its last, smaller value: no match
     return int(np.count_nonzero(large.take(np.searchsorted(large, small), mode="clip") == small))
-
-
-def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:
-    if doc.bands is None:
-        raise RuntimeError(f"dedup: band keys of {doc.id!r} asked for after it was decided")
-    return doc.bands
 
 
 def _trim_trailing_blank(doc: _Doc) -> None:
