@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clean_seeds.changelog import edit_from_json, edit_to_json, read_edits, replay, unreplay, write_edits
+from clean_seeds.changelog import (
+    edit_from_json,
+    edit_to_json,
+    edits_to_jsonl,
+    read_edits,
+    replay,
+    unreplay,
+    write_edits,
+)
 from clean_seeds.config import Config
 from clean_seeds.edits import apply_edits, replace_spans, revert_edits, substitute
 from clean_seeds.errors import ChangeLogError
@@ -91,3 +99,34 @@ def test_every_stage_replays_and_reverts_on_the_seeds(name: str) -> None:
 def test_write_edits_counts() -> None:
     stream = io.StringIO()
     assert write_edits(stream, [Edit("r", 0, 0, "", "x", doc="d")]) == 1
+
+
+HOSTILE_STRINGS = ["", "\n", '"', "\\", "\x00\x1f", "中文，“引号”", "\u2028\u3000", "😀", "\udcff", "a\tb"]
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_a_documents_log_lines_are_the_single_edit_lines(value: str) -> None:
+    edits = [
+        Edit("rule", 0, 1, value, "", doc=value or "d", stage="s", step=3, line=2),
+        Edit("flag_rule", 2, 2, "", value, kind="flag", doc="d", info={"reason": value, "n": [1, 2.5]}),
+        Edit("plain", 4, 5, "x", "y", doc="d"),
+    ]
+    block = edits_to_jsonl(edits)
+    assert block == "".join(edit_to_json(edit) + "\n" for edit in edits)
+    assert [edit_from_json(line) for line in block.split("\n")[:-1]] == edits  # not splitlines: U+2028
+
+
+def test_tally_counts_edits_flags_and_characters() -> None:
+    from clean_seeds.pipeline import Tally
+
+    tally = Tally()
+    tally.add([Edit("r", 0, 3, "abc", "x", stage="s"), Edit("r", 4, 4, "", "yz", stage="s")])
+    other = Tally()
+    other.add([Edit("f", 0, 2, "ab", "ab", kind="flag", stage="s")])
+    tally.merge(other)
+    assert tally.as_dict() == {
+        "edits": {"s.r": 2},
+        "flags": {"s.f": 1},
+        "chars_removed": 3,
+        "chars_added": 3,
+    }

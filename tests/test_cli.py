@@ -294,3 +294,20 @@ def test_keep_longest_runs_two_passes_and_still_restores(seeds_dir: Path, tmp_pa
     assert summary["edits"].get("dedup.exact_duplicate", 0) > 0
     assert invoke("restore", tmp_path / "out", tmp_path / "restored")[0] == 0
     assert digest(tmp_path / "restored") == digest(seeds_dir)
+
+
+def test_background_writer_writes_in_order_and_reports_failures(tmp_path: Path) -> None:
+    from clean_seeds.io import BackgroundWriter
+
+    writer = BackgroundWriter(max_pending=2)
+    sizes = [writer.write(tmp_path / "out" / f"{n}.txt", f"第{n}段\udcff") for n in range(5)]
+    writer.close()
+    assert [(tmp_path / "out" / f"{n}.txt").read_bytes() for n in range(5)] == [
+        f"第{n}段".encode() + b"\xff" for n in range(5)
+    ]
+    assert sizes == [8] * 5
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    failing = BackgroundWriter()
+    failing.write(tmp_path / "blocker" / "x.txt", "text")
+    with pytest.raises((FileExistsError, NotADirectoryError)):
+        failing.close()

@@ -237,3 +237,36 @@ def test_benchmark_tiny() -> None:
     ours = report["rows"]["clean_seeds (all paragraphs)"]
     assert ours["precision"] == 1.0
     assert ours["recall"] >= 0.95
+
+
+def test_features_of_many_documents_equal_one_at_a_time(seed_texts: list[str]) -> None:
+    from clean_seeds.dedup.features import features, features_many
+
+    texts = [*seed_texts, "", "\n\n", LONG + "\n" + FOX + "\n", "-" * 40 + "\n"]
+    cfg = DedupConfig()
+    for many, text in zip(features_many(texts, cfg), texts, strict=True):
+        one = features(text, cfg)
+        for name in ("digest", "lines", "blank", "para_line", "size", "long"):
+            assert getattr(many, name) == getattr(one, name), name
+        for name in ("lo", "hi", "length", "shingles", "shingle_bounds", "fps", "fp_bounds"):
+            assert np.array_equal(getattr(many, name), getattr(one, name)), name
+        assert (many.bands is None) == (one.bands is None)
+        if one.bands is not None:
+            assert np.array_equal(many.bands, one.bands)
+
+
+def test_process_many_decides_as_process_one_by_one(seed_texts: list[str]) -> None:
+    texts = [*seed_texts, seed_texts[0], LONG + "\n" + OTHER + "\n", OTHER.replace("6.8", "6.9") + "\n"]
+    single = Deduplicator(DedupConfig())
+    one_by_one = [single.process(f"d{n}", text) for n, text in enumerate(texts)]
+    grouped = Deduplicator(DedupConfig()).process_many([(f"d{n}", t, None) for n, t in enumerate(texts)])
+    assert grouped == one_by_one
+    assert sum(len(r.edits) for r in grouped) > 0  # the repeated seed and the near copy go
+
+
+def test_features_from_another_text_are_refused() -> None:
+    from clean_seeds.dedup.features import features
+
+    dedup = Deduplicator(DedupConfig())
+    with pytest.raises(ValueError, match="not those of its text"):
+        dedup.process("d", LONG + "\n", features(OTHER + "\n", DedupConfig()))
