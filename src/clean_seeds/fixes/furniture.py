@@ -149,7 +149,8 @@ class FurnitureConfig:
     drop_captions: bool = False
     #: set photo captions off as their own paragraph, marker removed
     separate_captions: bool = True
-    #: regexes, each matching a whole furniture line (banners, credits, page numbers, running heads)
+    #: regexes, each matching a whole furniture line (banners, credits, page numbers, running heads);
+    #: a leading ``(?=[...])`` only lets the search skip lines quickly, it matches nothing itself
     furniture_patterns: tuple[str, ...] = (BANNER, CREDITS, PAGE_NUMBER, RUNNING_HEAD)
     #: regexes of continuation markers; bracketed forms are also removed inside lines
     jump_patterns: tuple[str, ...] = (JUMP,)
