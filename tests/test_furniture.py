@@ -65,6 +65,8 @@ def seed(prefix: str) -> str:
         ("全力冲刺。下转第3版\n", "全力冲刺。\n"),
         ("The council met on Monday. (Continued on page 3)\nNext.", "The council met on Monday.\nNext."),
         ("Continued from Page A1\nThe budget passed.", "The budget passed."),
+        ("全力冲刺。（转至第5版）\n下一段。", "全力冲刺。\n下一段。"),
+        ("The council met. (CONTINUED ON PAGE 3)\nNext.", "The council met.\nNext."),
         # page numbers
         ("第3版\n— 12 —\n- 12 -\nA3版\nPage 3\nPage 3 of 12\n正文。", "正文。"),
         # photo captions: marker removed, set off as a paragraph (seed 003)

@@ -99,7 +99,7 @@ JUMP = rf"(?:{_JUMP_CJK}|{_JUMP_EN})"
 # A cheap pre-check for the default jump patterns: a jump word before a page reference.  One
 # character class first, so the regex engine skips ahead fast to 转, 接 or C.
 JUMP_HINT = re.compile(
-    r"[转接Cc](?:(?<=[转接])[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|(?<=[Cc])ont)"
+    r"[转接Cc](?:(?<=[转接])至?[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|(?<=[Cc])(?i:ont))"
 )
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
