@@ -74,11 +74,10 @@ def run_stages(text: str, config: Config, timings: dict[str, float] | None = Non
 def collectors(config: Config) -> dict[str, Any]:
     """A fresh corpus-statistics collector for each enabled stage that has one, by stage name.
 
-    A stage module that needs corpus statistics defines ``collector(stage_config)`` returning
-    an object with ``add(text)`` and ``finish() -> stage_config``.  It may split ``add`` in
-    two: a pure module function ``observe(text, stage_config)`` (what one document shows,
-    small and picklable, so worker processes can compute it) and the collector's
-    ``take(observation)``, which only counts.
+    A stage module that needs corpus statistics defines a pure ``observe(text, stage_config)``
+    (what one document shows, small and picklable, so worker processes can compute it) and
+    ``collector(stage_config)``, returning an object whose ``take(observation)`` only counts
+    and whose ``finish()`` returns the stage config with the statistics filled in.
     """
     modules = {module.STAGE: module for module in STAGES}
     return {stage: modules[stage].collector(getattr(config, stage)) for stage in collecting(config)}
@@ -94,23 +93,14 @@ def collecting(config: Config) -> tuple[str, ...]:
 
 
 def observe(config: Config, text: str, stages: Iterable[str]) -> dict[str, Any]:
-    """Each named stage's observation of one document (the text itself for a stage without ``observe``)."""
-    out = {}
-    for module in STAGES:
-        if module.STAGE in stages:
-            look = getattr(module, "observe", None)
-            out[module.STAGE] = text if look is None else look(text, getattr(config, module.STAGE))
-    return out
+    """Each named stage's observation of one document."""
+    return {m.STAGE: m.observe(text, getattr(config, m.STAGE)) for m in STAGES if m.STAGE in stages}
 
 
 def take(found: dict[str, Any], observations: dict[str, Any]) -> None:
     """Hand one document's observations to the collectors, in document order."""
     for stage, observation in observations.items():
-        collector = found[stage]
-        if hasattr(collector, "take"):
-            collector.take(observation)
-        else:
-            collector.add(observation)
+        found[stage].take(observation)
 
 
 def finish(config: Config, found: dict[str, Any]) -> Config:
