@@ -12,7 +12,7 @@ import pytest
 from datasketch import MinHash
 
 from clean_seeds.dedup import DedupConfig, Deduplicator
-from clean_seeds.dedup.index import KeyIndex, ShingleStore
+from clean_seeds.dedup.index import MAX_LOAD, KeyIndex, ShingleStore
 from clean_seeds.dedup.minhash import SCHEME, Signer
 from clean_seeds.dedup.shingles import Shingler, shingle_hash, shingles
 from clean_seeds.edits import apply_edits, is_flag, revert_edits
@@ -198,12 +198,34 @@ def test_decisions_do_not_depend_on_batching(
 def test_key_index_first_id_wins() -> None:
     index = KeyIndex()
     index.insert(np.array([5, 3, 5, 9], dtype=np.uint64), np.array([1, 2, 3, 4], dtype=np.uint32))
-    index.insert_sorted(np.array([4, 10], dtype=np.uint64), np.array([7, 8], dtype=np.uint32))
-    index.insert(np.array([2**64 - 1], dtype=np.uint64), np.array([9], dtype=np.uint32))
-    keys = np.array([[5, 3, 9], [4, 10, 2**64 - 1], [0, 6, 11]], dtype=np.uint64)
-    assert index.lookup(keys).tolist() == [[1, 2, 4], [7, 8, 9], [-1, -1, -1]]
-    assert index.lookup_sorted(np.sort(keys.ravel())).tolist() == [-1, 2, 7, 1, -1, 4, 8, -1, 9]
-    assert len(index) == 6
+    index.insert(np.array([4, 10, 5], dtype=np.uint64), np.array([7, 8, 6], dtype=np.uint32))
+    index.insert(np.array([2**64 - 1, 0], dtype=np.uint64), np.array([9, 11], dtype=np.uint32))
+    keys = np.array([[5, 3, 9], [4, 10, 2**64 - 1], [0, 6, 12]], dtype=np.uint64)
+    assert index.lookup(keys).tolist() == [[1, 2, 4], [7, 8, 9], [11, -1, -1]]
+    assert len(index) == 7
+
+
+def test_key_index_matches_a_dict_while_it_grows() -> None:
+    """Random and consecutive keys, some inserted again, from a 16-slot table (every key
+    probing past others at first) through a dozen doublings."""
+    rng = np.random.default_rng(3)
+    index, model = KeyIndex(capacity=16), {}
+    for step in range(40):
+        fresh = rng.integers(0, 2**64, 500, dtype=np.uint64, endpoint=False)
+        crowded = np.uint64(step) * np.uint64(2**40) + np.arange(50, dtype=np.uint64)
+        again = np.array(list(model)[:20], dtype=np.uint64)
+        keys = np.concatenate((fresh, crowded, again))
+        ids = np.arange(len(keys), dtype=np.uint32) + np.uint32(1000 * step)
+        index.insert(keys, ids)
+        for key, pid in zip(keys.tolist(), ids.tolist(), strict=True):
+            model.setdefault(key, pid)
+    probe = np.concatenate(
+        (np.array(list(model), dtype=np.uint64), rng.integers(0, 2**64, 2000, dtype=np.uint64))
+    )
+    expected = [model.get(key, -1) for key in probe.tolist()]
+    assert index.lookup(probe).tolist() == expected
+    assert len(index) == len(model)
+    assert index.nbytes <= 8 * len(model) / MAX_LOAD * 2
 
 
 def test_shingle_store() -> None:

@@ -12,10 +12,11 @@ import multiprocessing
 import os
 import platform
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,7 +138,11 @@ def _in_order(
     work: Callable[[list[Source]], list[Any]], sources: Iterable[Source], config: Config, workers: int
 ) -> Iterator[Any]:
     """``work`` over ``sources``, ``CHUNK`` at a time, in worker processes; results in order,
-    ``BATCH`` documents per worker in flight at most."""
+    ``BATCH`` documents per worker in flight at most.
+
+    A new chunk goes out as soon as the oldest comes back, so the workers keep going while
+    the caller works on results (dedup) instead of waiting for a whole round to be taken.
+    """
     iterator = iter(sources)
     chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
     if workers <= 1:
@@ -147,9 +152,13 @@ def _in_order(
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        while batch := list(islice(chunks, BATCH * workers // CHUNK)):
-            for results in pool.imap(work, batch):
-                yield from results
+        in_flight: deque[AsyncResult[list[Any]]] = deque()
+        for chunk in chunks:
+            in_flight.append(pool.apply_async(work, (chunk,)))
+            if len(in_flight) >= BATCH * workers // CHUNK:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:

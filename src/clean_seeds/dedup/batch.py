@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .index import KeyIndex, ShingleStore
+from .index import KeyIndex, ShingleStore, common_counts, segments
 
 if TYPE_CHECKING:
     from .deduplicator import Deduplicator, _Doc
@@ -67,6 +67,11 @@ class Batch:
         has_containers[list(self.containers)] = True
         shared = self.exact.n_shared + self.bands.n_shared + self.fps.n_shared
         self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~has_containers & ~local_votes
+        #: (row, indexed paragraph) -> (shingles in common, the paragraph's shingle count), for
+        #: the row's LSH candidates and containers in the index, all verified in one go
+        self.common: dict[tuple[int, int], tuple[int, int]] = {}
+        if sigs:
+            self.common = _indexed_commons(self, dedup._sets, dedup.cfg.threshold)
 
     def shingles_of(self, u: int) -> npt.NDArray[np.uint32]:
         return self.shingles[self.shingle_start[u] : self.shingle_start[u + 1]]
@@ -107,7 +112,7 @@ class Keys:
         # stable: equal keys stay in decision order, so the first of them is the first decided
         self.order = np.argsort(keys, kind="stable")
         self.ordered = keys[self.order]
-        self.sorted_found = index.lookup_sorted(self.ordered)
+        self.sorted_found = index.lookup(self.ordered)
         self.found = np.empty_like(self.sorted_found)
         self.found[self.order] = self.sorted_found
         self.later = np.zeros(n, dtype=np.int64)  # per row, its missing keys an earlier entry has
@@ -150,7 +155,7 @@ class Keys:
         keys = self.ordered[take]
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
-        index.insert_sorted(keys[first], gids[rows[take][first]].astype(np.uint32))
+        index.insert(keys[first], gids[rows[take][first]].astype(np.uint32))
 
 
 def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]]:
@@ -170,6 +175,39 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
     for row, pid in zip(rows[ok].tolist(), ids[ok].tolist(), strict=True):
         containers.setdefault(row, []).append(pid)
     return containers
+
+
+def _indexed_commons(
+    batch: Batch, sets: ShingleStore, threshold: float
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Shingles in common with each indexed LSH candidate (that the sizes allow to reach
+    ``threshold``) and container of the rows without an exact hit: a loop of one numpy call
+    per pair cost more than the rest of the decisions."""
+    n, bands = len(batch.band_found), batch.band_found.shape[1]
+    candidate = (batch.band_found >= 0) & (batch.exact.found < 0)[:, None]
+    rows = np.repeat(np.arange(n), bands)[candidate.ravel()]
+    ids = batch.band_found[candidate]
+    sizes, other = batch.sizes[rows], sets.sizes(ids)
+    near = np.minimum(sizes, other) >= threshold * np.maximum(sizes, other)
+    rows, ids = rows[near], ids[near]
+    containers = [(u, c) for u, found in batch.containers.items() for c in found if batch.exact_hits[u] < 0]
+    if containers:
+        rows = np.concatenate((rows, np.array([u for u, _ in containers], dtype=np.int64)))
+        ids = np.concatenate((ids, np.array([c for _, c in containers], dtype=np.int64)))
+    if not len(rows):
+        return {}
+    pairs = np.unique((rows.astype(U64) << U64(32)) | ids.astype(U64))
+    rows, ids = (pairs >> U64(32)).astype(np.int64), (pairs & U64(0xFFFFFFFF)).astype(np.int64)
+    starts = np.array(batch.shingle_start[:-1], dtype=np.int64)[rows]
+    mine = segments(batch.shingles, starts, batch.sizes[rows])
+    common = common_counts(mine, sets.gather(ids))
+    return dict(
+        zip(
+            zip(rows.tolist(), ids.tolist(), strict=True),
+            zip(common.tolist(), sets.sizes(ids).tolist(), strict=True),
+            strict=True,
+        )
+    )
 
 
 def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:

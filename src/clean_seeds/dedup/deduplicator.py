@@ -266,14 +266,27 @@ class Deduplicator:
             return best, best_sim  # no tokens (a rule of dashes): no similarity to verify
         threshold = self.cfg.threshold
         for c in sorted(candidates):
-            other = self._shingles(batch, c)
-            if min(size, len(other)) < threshold * max(size, len(other)):
-                continue  # Jaccard <= |small| / |large|
-            common = _common(shingles, other)
-            similarity = common / (size + len(other) - common)
+            common, other = self._common(batch, u, c, shingles, check=threshold)
+            if common < 0:
+                continue  # Jaccard <= |small| / |large| < threshold
+            similarity = common / (size + other - common)
             if similarity >= threshold and similarity > best_sim:
                 best, best_sim = c, similarity
         return best, best_sim
+
+    def _common(
+        self, batch: Batch, u: int, c: int, shingles: npt.NDArray[np.uint32], check: float = 0.0
+    ) -> tuple[int, int]:
+        """Shingles paragraph u shares with kept paragraph c, and c's shingle count; with
+        ``check``, -1 when the sizes alone keep their Jaccard similarity below it."""
+        known = batch.common.get((u, c))
+        if known is not None:
+            return known
+        other = self._shingles(batch, c)
+        size = len(shingles)
+        if min(size, len(other)) < check * max(size, len(other)):
+            return -1, len(other)
+        return _common(shingles, other), len(other)
 
     def _contained(self, doc: _Doc, i: int, batch: Batch, u: int, containers: list[int]) -> bool:
         """Flag (or remove) paragraph i if one of its (ascending) candidate ``containers``, longer
@@ -281,12 +294,11 @@ class Deduplicator:
         shingles = batch.shingles_of(u)
         best, best_share, best_jaccard = -1, 0.0, 0.0
         for c in containers:
-            other = self._shingles(batch, c)
-            common = _common(shingles, other)
+            common, other = self._common(batch, u, c, shingles)
             share = common / len(shingles)
             if share >= self.cfg.containment_threshold and share > best_share:
                 best, best_share = c, share
-                best_jaccard = common / (len(shingles) + len(other) - common)
+                best_jaccard = common / (len(shingles) + other - common)
         if best < 0:
             return False
         details = {"containment": round(best_share, 4), "similarity": round(best_jaccard, 4)}
@@ -391,10 +403,9 @@ class Deduplicator:
         for rule in (EXACT, NEAR, CONTAINED):
             spans = [(s, e, i) for s, e, i in doc.spans if doc.rule[i] == rule]
             result = replace_spans(text, rule, [(s, e, "") for s, e, _ in spans])
-            edits.extend(
-                dataclasses.replace(edit, info=self._twin_info(doc.kept[i], doc.info[i]))
-                for edit, (_, _, i) in zip(result.edits, spans, strict=True)
-            )
+            for edit, (_, _, i) in zip(result.edits, spans, strict=True):
+                edit.info = self._twin_info(doc.kept[i], doc.info[i])  # a fresh edit: filled in place
+            edits.extend(result.edits)
         for i, details in doc.flags:
             if doc.rule[i] is None:
                 start, end = doc.lines[doc.para_line[i]]

@@ -1,4 +1,4 @@
-"""Compact stores for deduplication state: a key -> id index and a shingle-set arena.
+"""Compact stores for deduplication state: a key -> id hash table and a shingle-set arena.
 
 Both keep numpy arrays, never Python objects per paragraph, so memory stays small and
 predictable (see the numbers in :mod:`clean_seeds.dedup`).
@@ -12,67 +12,121 @@ import numpy.typing as npt
 U64 = np.uint64
 
 
+#: multiplier spreading keys over the table (Fibonacci hashing: the product's high bits)
+SPREAD = U64(0x9E3779B97F4A7C15)
+#: the table doubles when more than this share of its slots is taken
+MAX_LOAD = 0.6
+#: slots looked at together by a key that did not stop at its first one
+WINDOW = 16
+
+
 class KeyIndex:
     """Maps uint64 keys to the id (uint32) of the first paragraph inserted with that key.
 
-    Keys live in sorted runs (like an LSM tree): :meth:`insert` adds a sorted run and merges
-    runs of similar size, so there are O(log n) runs, each searched with ``searchsorted``.
-    12 bytes per key.  Callers insert only keys that :meth:`lookup` did not find, so runs
-    hold disjoint keys.
+    An open-addressing hash table (linear probing) in two uint32 arrays, probed for a whole
+    batch of keys at once: each round looks at one slot per key still searching.  (Sorted
+    runs searched with ``searchsorted`` cost a cache miss per halving step: 0.6 us per key
+    at 30 million keys, against about 0.05 here.)
+
+    A slot holds the key's *tag*, the high 32 bits of the key times ``SPREAD``, whose own
+    high bits pick the slot, so the table can grow from the tags alone.  Two keys with the
+    same tag look alike (a chance of 2**-32 per comparison), which costs nothing but time:
+    every hit is verified before anything is removed.  8 bytes per slot, 8-22 per key.
     """
 
-    def __init__(self) -> None:
-        self._runs: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]] = []
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self._bits = max(4, (capacity - 1).bit_length())
+        self._tags = np.zeros(1 << self._bits, dtype=np.uint32)  # 0: empty
+        self._ids = np.zeros(1 << self._bits, dtype=np.uint32)
+        self._count = 0
 
     def __len__(self) -> int:
-        return sum(len(keys) for keys, _ in self._runs)
+        return self._count
 
     @property
     def nbytes(self) -> int:
-        return sum(keys.nbytes + ids.nbytes for keys, ids in self._runs)
+        return self._tags.nbytes + self._ids.nbytes
 
     def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
         """The id stored for each key, or -1."""
-        flat = keys.ravel()
-        order = np.argsort(flat)
-        found = np.empty(len(flat), dtype=np.int64)
-        found[order] = self.lookup_sorted(flat[order])
-        return found.reshape(keys.shape)
-
-    def lookup_sorted(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        """:meth:`lookup` for ascending keys, faster: each binary search starts where the
-        previous one ended (several times faster on large runs than keys in any order)."""
-        found = np.full(len(keys), -1, dtype=np.int64)
-        for run_keys, run_ids in self._runs:
-            pos = np.searchsorted(run_keys, keys)
-            # a key past the end is clipped onto the last, smaller key: no match
-            hit = run_keys.take(pos, mode="clip") == keys
-            found[hit] = run_ids[pos[hit]]
-        return found
+        return self._find(_tags(keys.ravel())).reshape(keys.shape)
 
     def insert(self, keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.uint32]) -> None:
-        """Add keys not already present (the first of equal keys in ``keys`` wins)."""
-        keys, first = np.unique(keys, return_index=True)
-        self.insert_sorted(keys, ids[first])
+        """Add the keys not already present (the first of equal keys in ``keys`` wins)."""
+        tags, first = np.unique(_tags(keys), return_index=True)
+        absent = self._find(tags) < 0
+        tags, ids = tags[absent], ids[first][absent].astype(np.uint32)
+        if self._count + len(tags) > MAX_LOAD * len(self._tags):
+            self._grow(self._count + len(tags))
+        self._place(tags, ids)
 
-    def insert_sorted(self, keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.uint32]) -> None:
-        """:meth:`insert` for ascending, unique keys."""
-        if not len(keys):
-            return
-        run = (keys, ids.astype(np.uint32))
-        while self._runs and len(self._runs[-1][0]) <= 2 * len(run[0]):
-            run = _merge(self._runs.pop(), run)
-        self._runs.append(run)
+    def _find(self, tags: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        stops = self._stops(tags, self._home(tags))
+        return np.where(self._tags[stops] == tags, self._ids[stops].astype(np.int64), -1)
+
+    @property
+    def _mask(self) -> int:
+        return len(self._tags) - 1
+
+    def _home(self, tags: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        return (tags >> np.uint32(32 - self._bits)).astype(np.int64)
+
+    def _stops(self, tags: npt.NDArray[np.uint32], slots: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """For each tag, the first slot from ``slots`` on that holds it or is empty.
+
+        Each round looks one slot further for the keys still going; when few are left, at
+        ``WINDOW`` slots at a time, since the longest probe runs would take many rounds of
+        a few numpy calls each.
+        """
+        stops = slots.copy()
+        todo, at, want = np.arange(len(tags)), slots, tags
+        while len(todo) > WINDOW * WINDOW:
+            there = self._tags[at]
+            going = (there != 0) & (there != want)
+            stops[todo[~going]] = at[~going]
+            todo, at, want = todo[going], (at[going] + 1) & self._mask, want[going]
+        while len(todo):
+            window = self._tags[(at[:, None] + np.arange(WINDOW)) & self._mask]
+            stop = (window == 0) | (window == want[:, None])
+            found = stop.any(axis=1)
+            stops[todo[found]] = (at[found] + stop[found].argmax(axis=1)) & self._mask
+            todo, at, want = todo[~found], (at[~found] + WINDOW) & self._mask, want[~found]
+        return stops
+
+    def _place(self, tags: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
+        """Put absent, distinct tags in the first free slot of their probe sequence.
+
+        Where a key lands does not change what a lookup finds, so of several keys stopping
+        at one free slot, whichever numpy writes last takes it and the others look again.
+        """
+        pending = np.arange(len(tags))
+        while len(pending):
+            stops = self._stops(tags[pending], self._home(tags[pending]))
+            self._tags[stops] = tags[pending]
+            won = self._tags[stops] == tags[pending]
+            self._ids[stops[won]] = ids[pending[won]]
+            pending = pending[~won]
+        self._count += len(tags)
+
+    def _grow(self, count: int) -> None:
+        """Double the table until ``count`` keys fit under ``MAX_LOAD``; place the tags again."""
+        old_tags, old_ids = self._tags, self._ids
+        while count > MAX_LOAD * (1 << self._bits):
+            self._bits += 1
+        if self._bits > 32:
+            raise ValueError("dedup: more than 2.5 billion keys do not fit one index")
+        self._tags = np.zeros(1 << self._bits, dtype=np.uint32)
+        self._ids = np.zeros(1 << self._bits, dtype=np.uint32)
+        self._count = 0
+        used = old_tags != 0
+        self._place(old_tags[used], old_ids[used])
 
 
-def _merge(
-    old: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]],
-    new: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]],
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
-    """Two sorted runs as one (an equal key of ``new`` after that of ``old``)."""
-    keys = np.concatenate((old[0], new[0]))
-    order = np.argsort(keys, kind="stable")  # timsort: two sorted runs merge in linear time
-    return keys[order], np.concatenate((old[1], new[1]))[order]
+def _tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """Each key's tag: the high half of ``key * SPREAD``, 1 for 0 (0 marks an empty slot)."""
+    with np.errstate(over="ignore"):
+        tags = ((keys * SPREAD) >> U64(32)).astype(np.uint32)
+    return np.maximum(tags, np.uint32(1))
 
 
 class ShingleStore:
@@ -122,3 +176,44 @@ class ShingleStore:
 
     def get(self, pid: int) -> npt.NDArray[np.uint32]:
         return self._data[self._start[pid] : self._end[pid]]
+
+    def gather(self, pids: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """The hashes of ``pids`` one after another, and where each starts (and the last ends)."""
+        return segments(self._data, self._start[pids], self.sizes(pids))
+
+
+def segments(
+    values: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """``values[starts[k] : starts[k] + sizes[k]]`` for every k, concatenated, and their bounds."""
+    bounds = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    index = np.arange(int(bounds[-1]), dtype=np.int64) + np.repeat(starts - bounds[:-1], sizes)
+    return values[index], bounds
+
+
+def common_counts(
+    left: tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]],
+    right: tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]],
+) -> npt.NDArray[np.int64]:
+    """How many values pair k's two sorted, unique sets share, for many pairs in one go.
+
+    ``left`` and ``right`` are (values, bounds) as :func:`segments` returns them, pair k
+    being the k-th set of each.  Tagging every value with its pair number keeps both arrays
+    sorted, so one ``searchsorted`` intersects all the pairs.
+
+    >>> sets = (np.array([1, 2, 3, 5, 7], np.uint32), np.array([0, 3, 5]))
+    >>> common_counts(sets, (np.array([2, 3, 4, 7], np.uint32), np.array([0, 3, 4]))).tolist()
+    [2, 1]
+    """
+    pairs = len(left[1]) - 1
+    tagged = [
+        (np.repeat(np.arange(pairs, dtype=U64), np.diff(bounds)) << U64(32)) | values.astype(U64)
+        for values, bounds in (left, right)
+    ]
+    mine, theirs = tagged
+    if not len(mine) or not len(theirs):
+        return np.zeros(pairs, dtype=np.int64)
+    # a value past the end of ``theirs`` is clipped onto its last, smaller value: no match
+    hit = theirs.take(np.searchsorted(theirs, mine), mode="clip") == mine
+    return np.bincount((mine[hit] >> U64(32)).astype(np.int64), minlength=pairs)
