@@ -54,7 +54,7 @@ class Batch:
         self.exact = Keys(dedup._exact, lo, rows, n)
         self.exact_hits: list[int] = self.exact.found.tolist()
         self.bands = Keys(dedup._bands, bands.ravel(), np.repeat(rows, bands.shape[1]), n)
-        self.band_found = self.bands.found.reshape(bands.shape)
+        self.band_found: npt.NDArray[np.int64] = self.bands.found.reshape(bands.shape)
         band_hit = np.any(self.band_found >= 0, axis=1)
         self.band_hit: list[bool] = band_hit.tolist()
         n_fps = np.diff(fp_bounds)
