@@ -26,6 +26,7 @@ from typing import Any
 from clean_seeds.dedup import DedupConfig, Deduplicator
 from clean_seeds.dedup.minhash import Signer
 from clean_seeds.dedup.shingles import Shingler, shingle_hash, shingles
+from clean_seeds.runner import GROUP
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 LOOKALIKE = dict(zip("日曰已己未末土士人入大太天夭", "曰日己已末未士土入人太大夭天", strict=True))
@@ -101,19 +102,25 @@ def score(paragraphs: list[str], removed: dict[int, int], truth: dict[int, int])
 
 
 def run_ours(paragraphs: list[str], docs: int = 200) -> tuple[dict[int, int], dict[str, Any]]:
-    """Our deduplicator streaming ``docs`` documents; removed paragraph -> the kept one it duplicates."""
+    """Our deduplicator streaming ``docs`` documents, ``GROUP`` at a time as the runner hands
+    them over; removed paragraph -> the kept one it duplicates."""
     dedup = Deduplicator(DedupConfig(min_chars=30))
     size = -(-len(paragraphs) // docs)
+    firsts = range(0, len(paragraphs), size)
+    texts = ["\n".join(paragraphs[d : d + size]) + "\n" for d in firsts]
     removed: dict[int, int] = {}
-    for d in range(0, len(paragraphs), size):
-        result = dedup.process(f"d{d}", "\n".join(paragraphs[d : d + size]) + "\n")
-        starts = [0]
-        for p in paragraphs[d : d + size]:
-            starts.append(starts[-1] + len(p) + 1)
-        position = {s: d + k for k, s in enumerate(starts[:-1])}
-        for edit in result.edits:
-            if edit.kind == "edit":
-                removed[position[edit.start]] = int(edit.info["cluster"])
+    for g in range(0, len(texts), GROUP):
+        group = [
+            (f"d{d}", text, None) for d, text in zip(firsts[g : g + GROUP], texts[g : g + GROUP], strict=True)
+        ]
+        for d, result in zip(firsts[g : g + GROUP], dedup.process_many(group), strict=True):
+            starts = [0]
+            for p in paragraphs[d : d + size]:
+                starts.append(starts[-1] + len(p) + 1)
+            position = {s: d + k for k, s in enumerate(starts[:-1])}
+            for edit in result.edits:
+                if edit.kind == "edit":
+                    removed[position[edit.start]] = int(edit.info["cluster"])
     return removed, dedup.stats()
 
 
