@@ -22,7 +22,9 @@ signatures computed here.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +69,25 @@ WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.u
 
 def folded_code_points(paragraphs: list[str]) -> npt.NDArray[np.uint32]:
     """UTF-32 code points of the paragraphs joined by newlines + one at the end), folded as :func:`fold`."""
+    units = _bmp_units(paragraphs)
+    return _lower_code_points(paragraphs) if units is None else FOLD[units].astype(np.uint32)
+
+
+def _bmp_units(paragraphs: list[str]) -> npt.NDArray[np.uint16] | None:
+    """The UTF-16 units of the paragraphs joined as :func:`folded_code_points` does, unfolded, when one
+    ``FOLD`` lookup per unit folds them; None when the text needs ``str.lower()`` itself."""
+    joined = "\n".join(paragraphs) + "\n"
+    # lower() turns U+0130 into two code points, and U+03A3 into σ or ς depending on its neighbours
+    if "\u0130" in joined or "\u03a3" in joined:
+        return None
+    units = joined.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(joined):  # an astral character took two units
+        return None
+    return np.frombuffer(units, dtype=np.uint16)
+
+
+def _lower_code_points(paragraphs: list[str]) -> npt.NDArray[np.uint32]:
+    """:func:`folded_code_points` of any text, with ``str.lower()`` (the slow path)."""
     joined = "\n".join(paragraphs).lower() + "\n"
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     wide = (cps >= 0xFF01) & (cps <= 0xFF5E)
@@ -155,53 +176,79 @@ class ShingleBatch:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
 
+class _Scratch(threading.local):
+    """Arrays reused from one batch to the next, one per (purpose, dtype), per thread.
+
+    A fresh array of a batch's size (hundreds of KiB) is often new memory from the OS (malloc
+    maps large blocks and hands freed heap back), and its first touch then costs a page fault
+    per 4 KiB: that was half the time of :meth:`Shingler.hash_batch`.
+    """
+
+    #: arrays larger than this (bytes) are not kept, so one huge batch does not pin its memory
+    KEEP_BYTES = 64 << 20
+
+    def __init__(self) -> None:
+        self.arrays: dict[tuple[str, np.dtype[Any]], npt.NDArray[Any]] = {}
+
+    def get(self, purpose: str, n: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+        """An uninitialized array of ``n`` items (a view: valid until the next ``get`` of this purpose)."""
+        key = (purpose, np.dtype(dtype))
+        array = self.arrays.get(key)
+        if array is None or len(array) < n:
+            array = np.empty(n + n // 4, dtype)  # room for somewhat larger batches
+            if array.nbytes <= self.KEEP_BYTES:
+                self.arrays[key] = array
+        return array[:n]
+
+
 class Shingler:
     """Vectorized shingle hashing of many paragraphs at once (identical to :func:`shingle_hash`)."""
 
     def __init__(self, shingle_size: int, word_shingle_size: int) -> None:
         self.sizes = (shingle_size, word_shingle_size)
+        self._scratch = _Scratch()
+
+    def __reduce__(self) -> tuple[type[Shingler], tuple[int, int]]:
+        return Shingler, self.sizes  # the scratch arrays (thread-local) are not pickled
 
     def hash_batch(self, paragraphs: list[str]) -> ShingleBatch:
         """Shingle hashes (uint32, in order, duplicates kept) of each paragraph."""
-        count = len(paragraphs)
-        cps = folded_code_points(paragraphs)  # "\n" never occurs inside a paragraph
-        klass = CHAR_CLASS[np.minimum(cps, 0xFFFF)]
-        if cps.max() > 0xFFFF:
-            astral = cps > 0xFFFF
-            klass[astral] = np.where((cps[astral] >= 0x20000) & (cps[astral] < 0x30000), CJK, SEPARATOR)
-        is_word = klass == WORD
-        is_token = klass != SEPARATOR
-        # a token starts at every CJK char and at a word char not preceded by one
-        starts_mask = is_token.copy()
-        starts_mask[1:] &= ~(is_word[1:] & is_word[:-1])
-        starts = np.flatnonzero(starts_mask)
-        ends_mask = is_token.copy()
-        ends_mask[:-1] &= ~(is_word[:-1] & is_word[1:])
-        ends = np.flatnonzero(ends_mask) + 1
-        tok = _token_hashes(cps, starts, ends)
+        scratch = self._scratch
+        codes = _codes(paragraphs)
+        is_start, word_chars, firsts = _token_starts(_classes(codes, scratch), scratch)
+        # how many tokens start at or before each position
+        upto = np.cumsum(is_start, dtype=np.intp, out=scratch.get("upto", len(codes), np.intp))
+        words = upto[word_chars[firsts]] - 1  # the token number of each word
+        tok = _char_token_hashes(codes, is_start, scratch)
+        if len(words):
+            tok[words] = _word_hashes(codes, word_chars, firsts)
         # paragraph p's tokens are tok[bounds[p]:bounds[p + 1]]
-        bounds = np.concatenate(([0], np.searchsorted(starts, np.flatnonzero(cps == 0x0A))))
+        newlines = np.flatnonzero(np.equal(codes, 0x0A, out=scratch.get("mask", len(codes), bool)))
+        if len(newlines) > max(len(paragraphs), 1):  # (no paragraphs: the one "\n" at the end)
+            raise ValueError(
+                "hash_batch: a paragraph holds a line break; split the text at line breaks first"
+            )
+        bounds = np.concatenate(([0], upto[newlines]))
         counts = np.diff(bounds)
-        cjk_counts = np.diff(np.concatenate(([0], np.cumsum(klass[starts] == CJK)))[bounds])
-        size = np.where(2 * cjk_counts >= counts, self.sizes[0], self.sizes[1])
-        n_shingles = np.where(counts >= size, counts - size + 1, np.minimum(counts, 1))
-        tok_offsets = bounds[:-1]
+        width = self._widths(counts, np.diff(np.searchsorted(words, bounds)))
+        n_shingles = np.where(counts > 0, counts - width + 1, 0)
         offsets = np.concatenate(([0], np.cumsum(n_shingles))).astype(np.int64)
-        para_of_shingle = np.repeat(np.arange(count), n_shingles)
-        first = np.arange(int(offsets[-1])) - offsets[:-1][para_of_shingle] + tok_offsets[para_of_shingle]
-        h = np.zeros(len(first), dtype=U64)
-        for n in sorted(set(self.sizes)):
-            chosen = (size[para_of_shingle] == n) & (counts[para_of_shingle] >= n)
-            if chosen.any():
-                h[chosen] = _windows(tok, n)[first[chosen]]
-        for p in np.flatnonzero((counts < size) & (counts > 0)).tolist():
-            h[offsets[p]] = _windows(tok[tok_offsets[p] : tok_offsets[p] + counts[p]], int(counts[p]))[0]
-        with np.errstate(over="ignore"):
-            hashes = (_fmix64(h) >> U64(32)).astype(np.uint32)
-        return ShingleBatch(hashes, offsets)
+        windows = _windows(tok, bounds, width, scratch)
+        return ShingleBatch(_fmix64_high(windows, scratch.get("window", len(windows), U64)), offsets)
+
+    def _widths(
+        self, counts: npt.NDArray[np.intp], word_counts: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """Tokens per shingle of each paragraph, from its token and word counts: ``shingle_size`` if
+        at least half its tokens are CJK chars, else ``word_shingle_size``; but a paragraph with
+        fewer tokens is one shingle of them all."""
+        cjk_counts = counts - word_counts  # a token is a word or one CJK char
+        return np.minimum(np.where(2 * cjk_counts >= counts, *self.sizes), counts)
 
 
 SEPARATOR, WORD, CJK = 0, 1, 2
+#: code points of a batch: UTF-16 units, or UTF-32 when the text needed ``str.lower()``
+Codes = npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
 
 
 def _char_classes() -> npt.NDArray[np.uint8]:
@@ -218,26 +265,76 @@ def _char_classes() -> npt.NDArray[np.uint8]:
 #: class of every BMP code point: SEPARATOR, WORD (letters, digits) or CJK (a token by itself)
 CHAR_CLASS = _char_classes()
 
+# The BMP tables below are looked up with np.take(mode="wrap"): with mode="raise" (the default)
+# and out=, numpy buffers the whole result, which is several times slower.  Only astral code
+# points wrap, and those entries are overwritten.
 
-def _token_hashes(
-    cps: npt.NDArray[np.uint32], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+
+def _codes(paragraphs: list[str]) -> Codes:
+    """The paragraphs joined as :func:`folded_code_points` joins them, as codes for the tables below:
+    the UTF-16 units as they are when the tables can fold them, else code points folded with
+    ``str.lower()`` (which the tables map to themselves)."""
+    units = _bmp_units(paragraphs)
+    return _lower_code_points(paragraphs) if units is None else units
+
+
+def _classes(codes: Codes, scratch: _Scratch) -> npt.NDArray[np.uint8]:
+    """The class of each (folded or unfolded) code; astral ones are CJK in the ideograph planes."""
+    klass = np.take(CLASS, codes, mode="wrap", out=scratch.get("class", len(codes), np.uint8))
+    if codes.dtype == np.uint32 and codes.max() > 0xFFFF:
+        astral = np.flatnonzero(codes > 0xFFFF)
+        cps = codes[astral]
+        klass[astral] = np.where((cps >= 0x20000) & (cps < 0x30000), CJK, SEPARATOR)
+    return klass
+
+
+def _token_starts(
+    klass: npt.NDArray[np.uint8], scratch: _Scratch
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Whether a token starts at each char; where the word chars are, and which of them start a word.
+
+    Every CJK char is a token; so is every word (a run of WORD chars).  Word chars are rare in
+    Chinese text, so the words are found among the word chars alone, not with masks over all
+    the text.
+    """
+    is_start = np.not_equal(klass, SEPARATOR, out=scratch.get("start", len(klass), bool))
+    word_chars = np.flatnonzero(np.equal(klass, WORD, out=scratch.get("mask", len(klass), bool)))
+    continues = np.zeros(len(word_chars), dtype=bool)  # the char before is a word char too
+    continues[1:] = np.diff(word_chars) == 1
+    is_start[word_chars[continues]] = False
+    return is_start, word_chars, np.flatnonzero(~continues)
+
+
+def _char_token_hashes(
+    codes: Codes, is_start: npt.NDArray[np.bool_], scratch: _Scratch
 ) -> npt.NDArray[np.uint64]:
-    """fmix64 of each token's polynomial code point hash (a one-char token hashes to its code point)."""
-    raw = cps[starts].astype(U64)
-    multi = np.flatnonzero(ends - starts > 1)
-    if len(multi):
-        s, e = starts[multi], ends[multi]
-        lengths = e - s
-        # the chars of the multi-char tokens, gathered into one compact array
-        local = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        chars = cps[np.repeat(s, lengths) + local].astype(U64)
-        with np.errstate(over="ignore"):
-            weighted = chars * _token_powers(int(lengths.max()))[local]
-            prefix = np.concatenate(([U64(0)], np.cumsum(weighted, dtype=U64)))
-            bounds = np.cumsum(lengths)
-            raw[multi] = prefix[bounds] - prefix[bounds - lengths]
-    with np.errstate(over="ignore"):
-        return _fmix64(raw)
+    """The hash of each token as if it were its first char alone (true for all but longer words)."""
+    count = int(np.count_nonzero(is_start))
+    firsts = np.compress(is_start, codes, out=scratch.get("first", count, codes.dtype))
+    tok = np.take(TOKEN_HASH, firsts, mode="wrap", out=scratch.get("token", count, U64))
+    if codes.dtype == np.uint32:
+        astral = np.flatnonzero(firsts > 0xFFFF)
+        tok[astral] = _fmix64(firsts[astral].astype(U64))
+    return tok
+
+
+def _word_hashes(
+    codes: Codes, chars: npt.NDArray[np.intp], firsts: npt.NDArray[np.intp]
+) -> npt.NDArray[np.uint64]:
+    """fmix64 of the polynomial code point hash of each word, ``codes[chars[firsts[w]:firsts[w + 1]]]``."""
+    lengths = np.diff(np.append(firsts, len(chars)))
+    power = np.arange(len(chars)) - np.repeat(firsts, lengths)
+    # word chars are BMP letters and digits: FOLD folds unfolded ones, keeps folded ones
+    weighted = FOLD[codes[chars]].astype(U64) * _token_powers(int(lengths.max()))[power]
+    prefix = np.concatenate(([U64(0)], np.cumsum(weighted, dtype=U64)))
+    return _fmix64(prefix[firsts + lengths] - prefix[firsts])
+
+
+def _ranges(starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """``arange(s, s + n)`` for each start s and length n, concatenated."""
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
 
 
 _POWERS = [np.ones(1, dtype=U64)]
@@ -252,18 +349,38 @@ def _token_powers(n: int) -> npt.NDArray[np.uint64]:
     return _POWERS[0][:n]
 
 
-def _windows(tok: npt.NDArray[np.uint64], n: int) -> npt.NDArray[np.uint64]:
-    """``sum(tok[i + j] * SHINGLE_BASE**j for j < n)`` mod 2^64 for every window start i."""
-    length = len(tok) - n + 1
-    if length <= 0:
-        return np.zeros(0, dtype=U64)
-    out = tok[:length].copy()
+def _windows(
+    tok: npt.NDArray[np.uint64], bounds: npt.NDArray[np.intp], width: npt.NDArray[np.intp], scratch: _Scratch
+) -> npt.NDArray[np.uint64]:
+    """``sum(tok[i + j] * SHINGLE_BASE**j for j < width[p])`` for every shingle start i of every
+    paragraph p (its tokens are ``tok[bounds[p]:bounds[p + 1]]``), in order.
+
+    The windows of all tokens are summed at the widest width, one term at a time, saving on the
+    way the narrower ones that paragraphs of a smaller width need; then the windows that run past
+    the end of their paragraph are dropped.
+    """
+    first, last = bounds[:-1], bounds[1:]
+    widest = int(width.max(initial=0))
+    out, term = scratch.get("window", len(tok), U64), scratch.get("term", len(tok), U64)
+    np.copyto(out, tok)
+    saved = []
     mult = 1
-    with np.errstate(over="ignore"):
-        for j in range(1, n):
-            mult = (mult * SHINGLE_BASE) & MASK64
-            out += tok[j : j + length] * U64(mult)
-    return out
+    for j in range(1, widest):
+        narrow = width == j  # out holds the j-token windows now
+        if narrow.any():
+            where = _ranges(first[narrow], last[narrow] - first[narrow] - j + 1)
+            saved.append((where, out[where]))
+        mult = (mult * SHINGLE_BASE) & MASK64
+        n = len(tok) - j
+        np.multiply(tok[j:], U64(mult), out=term[:n])
+        np.add(out[:n], term[:n], out=out[:n])
+    for where, values in saved:
+        out[where] = values
+    keep = scratch.get("keep", len(tok), bool)
+    keep.fill(True)
+    for j in range(1, widest):
+        keep[last[width > j] - j] = False
+    return np.compress(keep, out, out=term[: np.count_nonzero(keep)])
 
 
 def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -272,3 +389,26 @@ def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     h = h ^ (h >> U64(33))
     h = h * U64(0xC4CEB9FE1A85EC53)
     return h ^ (h >> U64(33))
+
+
+def _fmix64_high(h: npt.NDArray[np.uint64], shifted: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """``_fmix64(h) >> 32`` computed in ``h`` (``shifted``: room for a temporary of h's size).
+
+    The last xor-shift of fmix64 only changes the low 32 bits, so it is skipped.
+    """
+    for mult in (U64(0xFF51AFD7ED558CCD), U64(0xC4CEB9FE1A85EC53)):
+        np.right_shift(h, U64(33), out=shifted)
+        np.bitwise_xor(h, shifted, out=h)
+        np.multiply(h, mult, out=h)
+    np.right_shift(h, U64(32), out=h)
+    return h.astype(np.uint32)
+
+
+#: ``FOLD[u]`` is the code point that :func:`folded_code_points` makes of BMP char u (lower(), then
+#: width), for every u but U+0130: its lower() is two chars (text holding it takes the lower() path).
+#: Folding is idempotent (``FOLD[FOLD] == FOLD``), so these tables take unfolded or folded text.
+FOLD = _lower_code_points(["".join(map(chr, range(0x10000))).replace("\u0130", "i")])[:-1].astype(np.uint16)
+#: class of each BMP char after folding
+CLASS = CHAR_CLASS[FOLD]
+#: hash of a token made of one BMP char (after folding)
+TOKEN_HASH = _fmix64(FOLD.astype(U64))
