@@ -70,8 +70,10 @@ class Batch:
         #: (row, indexed paragraph) -> (shingles in common, the paragraph's shingle count), for
         #: the row's LSH candidates and containers in the index, all verified in one go
         self.common: dict[tuple[int, int], tuple[int, int]] = {}
+        #: row -> (indexed paragraph, similarity) of its best near duplicate in the index
+        self.near_best: dict[int, tuple[int, float]] = {}
         if sigs:
-            self.common = _indexed_commons(self, dedup._sets, dedup.cfg.threshold)
+            self.common, self.near_best = _indexed_commons(self, dedup._sets, dedup.cfg.threshold)
 
     def shingles_of(self, u: int) -> npt.NDArray[np.uint32]:
         return self.shingles[self.shingle_start[u] : self.shingle_start[u + 1]]
@@ -179,35 +181,48 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
 
 def _indexed_commons(
     batch: Batch, sets: ShingleStore, threshold: float
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """Shingles in common with each indexed LSH candidate (that the sizes allow to reach
-    ``threshold``) and container of the rows without an exact hit: a loop of one numpy call
-    per pair cost more than the rest of the decisions."""
+) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[int, tuple[int, float]]]:
+    """Verify the rows' candidates in the index in one go (a loop of one numpy call per pair
+    cost more than the rest of the decisions), for the rows without an exact hit.
+
+    Returns the shingles each row has in common with its indexed LSH candidates (those the
+    sizes allow to reach ``threshold``) and containers, with their sizes; and each row's best
+    indexed near duplicate: the most similar at or above ``threshold``, the lowest id on ties.
+    """
     n, bands = len(batch.band_found), batch.band_found.shape[1]
-    candidate = (batch.band_found >= 0) & (batch.exact.found < 0)[:, None]
+    candidate = (batch.band_found >= 0) & ((batch.exact.found < 0) & (batch.sizes > 0))[:, None]
     rows = np.repeat(np.arange(n), bands)[candidate.ravel()]
     ids = batch.band_found[candidate]
     sizes, other = batch.sizes[rows], sets.sizes(ids)
     near = np.minimum(sizes, other) >= threshold * np.maximum(sizes, other)
-    rows, ids = rows[near], ids[near]
+    lsh = np.unique(_pair_keys(rows[near], ids[near]))
     containers = [(u, c) for u, found in batch.containers.items() for c in found if batch.exact_hits[u] < 0]
+    pairs = lsh
     if containers:
-        rows = np.concatenate((rows, np.array([u for u, _ in containers], dtype=np.int64)))
-        ids = np.concatenate((ids, np.array([c for _, c in containers], dtype=np.int64)))
-    if not len(rows):
-        return {}
-    pairs = np.unique((rows.astype(U64) << U64(32)) | ids.astype(U64))
+        rows, ids = np.array(containers, dtype=np.int64).T
+        pairs = np.union1d(lsh, _pair_keys(rows, ids))
+    if not len(pairs):
+        return {}, {}
     rows, ids = (pairs >> U64(32)).astype(np.int64), (pairs & U64(0xFFFFFFFF)).astype(np.int64)
     starts = np.array(batch.shingle_start[:-1], dtype=np.int64)[rows]
-    mine = segments(batch.shingles, starts, batch.sizes[rows])
-    common = common_counts(mine, sets.gather(ids))
-    return dict(
-        zip(
-            zip(rows.tolist(), ids.tolist(), strict=True),
-            zip(common.tolist(), sets.sizes(ids).tolist(), strict=True),
-            strict=True,
-        )
+    sizes, other = batch.sizes[rows], sets.sizes(ids)
+    common = common_counts(segments(batch.shingles, starts, sizes), sets.gather(ids))
+    keys = zip(rows.tolist(), ids.tolist(), strict=True)
+    commons = dict(zip(keys, zip(common.tolist(), other.tolist(), strict=True), strict=True))
+    similarity = common / (sizes + other - common)  # every row here has shingles
+    passing = np.flatnonzero(np.isin(pairs, lsh) & (similarity >= threshold))
+    order = passing[np.lexsort((ids[passing], -similarity[passing], rows[passing]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = rows[order[1:]] != rows[order[:-1]]
+    best = order[first]
+    return commons, dict(
+        zip(rows[best].tolist(), zip(ids[best].tolist(), similarity[best].tolist(), strict=True), strict=True)
     )
+
+
+def _pair_keys(rows: npt.NDArray[np.int64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+    """(row, paragraph id) pairs as sortable uint64 keys."""
+    return (rows.astype(U64) << U64(32)) | ids.astype(U64)
 
 
 def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:

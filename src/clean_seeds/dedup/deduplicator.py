@@ -206,9 +206,12 @@ class Deduplicator:
                 continue
             shared_bands = batch.bands.shared(u)
             if cfg.near_duplicate and (batch.band_hit[u] or shared_bands):
-                hits = {c for c in batch.band_found[u].tolist() if c >= 0}
-                hits.update(local_bands[k] for k in shared_bands if k in local_bands)
-                best, similarity = self._best_match(batch, u, hits)
+                local = [local_bands[k] for k in shared_bands if k in local_bands]
+                if local:
+                    hits = {c for c in batch.band_found[u].tolist() if c >= 0}
+                    best, similarity = self._best_match(batch, u, hits.union(local))
+                else:  # only indexed candidates: verified for the whole batch at once
+                    best, similarity = batch.near_best.get(u, (-1, 0.0))
                 if best >= 0:
                     self._mark(doc, i, NEAR, best, similarity=round(similarity, 4))
                     continue
