@@ -43,53 +43,28 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
-from statistics import median
+from itertools import islice
+from operator import itemgetter
 
 from ..edits import flag, replace_spans
 from ..models import Cleaned, Edit
+from .linewrap_lines import CLAUSE_PUNCT, CLOSERS, LINE, Lines, _is_latin
+from .linewrap_lines import _width as _width  # (re-exported: tests measure widths with it)
 
 STAGE = "linewrap"
 
 # --- Patterns and character classes --------------------------------------------------------
 
-# A line's text without the spaces at its ends, and the spaces (newlines included) before it.
-LINE = re.compile(r"(\s*)(\S(?:[^\n]*\S)?)")
-# Sentence-final punctuation (CJK and ASCII); a line ending in one (closing quotes after it
-# allowed) ends a sentence.
-STOPS = frozenset("。！？!?．｡.…")
-# Closing quotes and brackets that may follow a sentence end on the same line.
-CLOSERS = "”’」』）)》】〕]\"'"
-# Clause punctuation: a line holding none of it looks like a heading, not body text.
-CLAUSE_PUNCT = re.compile(r"[，,、；;：:。！？!?．“”《》]")
+# (those describing single lines are in :mod:`.linewrap_lines`)
 # A sentence end inside a line (not at its end): the line belongs to running text.  In
 # English a full stop counts when a space follows (``13.7%`` and ``No.5`` do not).
 INNER_STOP = re.compile(r"[。！？](?=.)|[.!?][\"')\]]*[ \t]+\S")
 # The last clause of a line: what follows its last clause punctuation.
 LAST_CLAUSE = re.compile(r"[^，,；;：:。！？!?]*$")
 
-# Starts of list items, section numbers and set-off lines that always begin a new paragraph:
-# ``（一）`` ``(1)`` ``一、`` ``1.`` ``1、`` ``①`` ``⑴`` ``——`` ``■`` ``□`` ``#`` bullets,
-# ``第三章``, ``- item``, ``a) item``.  ``1.5亿元`` is no item: the number must not go on.
-MARKER_START = re.compile(
-    r"[（(][一二三四五六七八九十百零〇\d]{1,4}[)）]"
-    r"|[一二三四五六七八九十百]{1,3}[、.．]"
-    r"|\d{1,3}[.．、](?![\d.．])"
-    r"|[①-⒇⒈-⒛❶-❿➀-➓]"
-    r"|——|－－|—(?=[ \t])|[■□●○◆◇▲△▪•※★☆#*>]"
-    r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节条部篇编卷]"
-    r"|[-–+][ \t]"
-    r"|\(?[a-zA-Z][.)][ \t]"
-)
-# The same at a line start in the lines joined by newlines (see ``_Document``): one pass
-# over the text instead of one search per line.
-MARKER_LINE = re.compile(r"\n(?:" + MARKER_START.pattern + ")")
-# A line made only of dots or an ellipsis stands for omitted text: keep it alone.
-ELLIPSIS_LINE = re.compile(r"\n[.。…·．]{2,}(?=\n)")
-# Two CJK words separated by spaces: headlines and decks (``千字为先 勇当龙头``), never
-# running text.  It starts at the space (the CJK before it is looked behind) so that a search
-# skips fast to the rare spaces.
-SPACED_CJK = re.compile(r"[ \t\u3000](?<=[\u4e00-\u9fff“”].)[ \t\u3000]*[\u4e00-\u9fff“”—]")
+# ``A`` ends with one of these (closing quotes removed): what follows is set off.
+SET_OFF_ENDS = ("——", "…", ":", "：", "-", "－")
+SET_OFF_LAST = frozenset(end[-1] for end in SET_OFF_ENDS)  # (a quick test before ``endswith``)
 # ``B`` opens with a character that cannot begin a paragraph: it continues ``A``.
 CONTINUATION_START = frozenset("，,、；;：:。！？）)》」』】〕”’%‰")
 # ``A`` ends with a character after which the sentence must go on.
@@ -110,10 +85,15 @@ LATIN_END = re.compile(r"[A-Za-z0-9,;]$")
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 # Opening/closing pairs checked for a quote or title left open at a line end.
 PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("『", "』"))
+# Any opening character of ``PAIRS``: most lines hold none, and then nothing is left open.
+OPENING = re.compile("[" + "".join(opening for opening, _ in PAIRS) + "]")
 
 # A word hyphenated at a line end: letters, ``-``, the break (blank lines allowed), then a
 # lower-case word.  ``--`` and a dash after a space (``foo -``) are not hyphenation.
 HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([A-Za-z]+)-[ \t]*\n(?:[ \t]*\n)*[ \t]*([a-z]+)")
+# A hyphen at a line end: a quick test (it starts with the hyphen, so a search skips fast to
+# the rare hyphens) before the slower ``HYPHEN_BREAK`` looks at the words around it.
+HYPHEN_AT_BREAK = re.compile(r"-[ \t]*\n")
 # Two Latin letters in a row: a text without them has no English words to count.
 LATIN_PAIR = re.compile(r"[A-Za-z]{2}")
 # Latin words, and hyphenated compounds, as counted for :func:`dehyphenate`.
@@ -186,154 +166,100 @@ class LinewrapConfig:
             )
 
 
-# --- Lines -----------------------------------------------------------------------------------
-
-
-def _width(text: str) -> float:
-    """Display width: CJK (non-ASCII) characters 1, ASCII 1/2."""
-    return len(text) - len(text.encode("ascii", "ignore")) / 2
-
-
-def _is_indented(gap: str) -> bool:
-    """The spaces between the last newline of ``gap`` and a line's text indent it."""
-    indent = gap[gap.rfind("\n") + 1 :]
-    return "\u3000" in indent or len(indent.replace("\r", "")) >= 2
-
-
-# --- Deciding one break ----------------------------------------------------------------------
+# --- Deciding each break ---------------------------------------------------------------------
 
 JOIN, KEEP, UNDECIDED = "join", "keep", "undecided"
+# the verdicts :meth:`_Breaks.evident` gives most often, built once
+SENTENCE_END = (KEEP, "sentence_end")
+CONTINUATION = (JOIN, "continuation_punctuation")
+OPEN = (JOIN, "open_end")
+NON_FINAL = (JOIN, "non_final_char")
+FIRST, LAST = itemgetter(0), itemgetter(-1)  # a line's first and last character
 
 
-class _Document:
-    """A document's non-blank lines, as parallel lists, and the statistics the decisions use.
-
-    Line ``k`` is ``texts[k]`` (the spaces at its ends left out) at ``starts[k]:ends[k]``.
-    """
+class _Breaks(Lines):
+    """The breaks between a document's lines: break ``i`` is the one after line ``i``."""
 
     def __init__(self, pairs: list[tuple[str, str]], cfg: LinewrapConfig) -> None:
-        self.cfg = cfg
-        gaps, self.texts = zip(*pairs, strict=True)  # the spaces before each line, its text
-        bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
-        self.starts, self.ends = bounds[0::2], bounds[1::2]
-        self.widths = [len(s) - len(s.encode("ascii", "ignore")) / 2 for s in self.texts]  # _width
-        self.stop_end = [s.rstrip(CLOSERS)[-1:] in STOPS for s in self.texts]
-        #: widths of the lines that may be in a column: not those ending a sentence (-1.0)
-        self.column_widths = [
-            -1.0 if stop else width for width, stop in zip(self.widths, self.stop_end, strict=True)
-        ]
-        self._columns: dict[tuple[float, ...], tuple[float, float, float]] = {}
-        self.blank_before = [False, *(gap.count("\n") > 1 for gap in gaps[1:])]
-        self.indented = [not gap.endswith("\n") and _is_indented(gap) for gap in gaps]
-        self.indent_means_paragraph = not all(self.indented)
-        blank_share = sum(self.blank_before) / (len(pairs) - 1)
-        #: blank lines mark paragraphs only when some breaks have them and some do not
-        self.blank_means_paragraph = 1 - cfg.uniform_blank_share < blank_share < cfg.uniform_blank_share
-        #: typical width of lines followed by a single newline (mixed documents)
-        self.wrap_width = 0.0
-        if self.blank_means_paragraph:
-            wrapped = [
-                width
-                for width, blank, stop in zip(self.widths, self.blank_before[1:], self.stop_end, strict=False)
-                if not blank and not stop
-            ]
-            self.wrap_width = median(wrapped) if wrapped else 0.0
-        self._find_set_off_lines()
+        super().__init__(pairs, cfg)
+        # the paragraph last measured by ``_paragraph``: first line, lines measured, width, sentence end
+        self._para = (0, 0, 0.0, False)
 
-    def _find_set_off_lines(self) -> None:
-        """Fill ``markers`` (line -> end of its list or section marker), ``headings`` and
-        ``standalone`` (line -> the reason it starts its own paragraph) in a few whole-text passes."""
-        texts, widths, most = self.texts, self.widths, self.cfg.max_heading_width
-        joined = "\n" + "\n".join(texts) + "\n"
-        seps = [0, *accumulate(len(text) + 1 for text in texts)]  # where the newline before each line is
+    def evident(self) -> list[tuple[str, str] | None]:
+        """The verdicts (with reasons) of rule 1, the sentence-end shortcut and the first joins
+        of rule 2 for every break at once, ``None`` for the breaks they leave to :meth:`decide`.
 
-        def line_of(match: re.Match[str]) -> int:
-            return bisect.bisect_right(seps, match.start()) - 1
-
-        self.markers = {(k := line_of(m)): m.end() - seps[k] - 1 for m in MARKER_LINE.finditer(joined)}
-        self.headings = {k for k in self.markers if texts[k][0] in "#■□"}
-        self.headings.update(k for m in SPACED_CJK.finditer(joined) if widths[k := line_of(m)] <= most)
-        self.standalone = dict.fromkeys(self.headings, "heading")
-        self.standalone.update((line_of(m), "ellipsis_line") for m in ELLIPSIS_LINE.finditer(joined))
-        self.standalone.update(
-            (k, "label") for k, text in enumerate(texts) if text[-1] in ":：" and widths[k] <= most
-        )
-        self.standalone.update(dict.fromkeys(self.markers, "list_or_section_start"))
-
-    def column(self, i: int) -> tuple[int, int, float, float, float]:
-        """The lines ``first:last`` around line ``i`` and the column they form: its width, the
-        least width of its lines and their typical width (``width`` is 0.0 when there is none).
-
-        The column is the widest group of at least ``column_min_lines`` lines nearby within
-        ``column_tolerance`` of each other.  "Nearby" is up to ``column_window`` lines each
-        side, up to the first line half again as wide as line ``i`` (and two more characters).
-        Lines ending a sentence are left out (a paragraph's last line is as long as it
-        happens to be), and so are lines too narrow or too wide to be a column.
+        These need no more than a set-off line or the two characters at the break, so whole-list
+        passes decide them: most breaks never reach the slower rules.
         """
-        window, widths = self.cfg.column_window, self.widths
-        # the column stops at a much wider line: that is another block (a paragraph set wide)
-        limit = widths[i] * 1.5 + 2
-        first, last = max(0, i - window), min(len(widths), i + window + 1)
-        if max(widths[first:last]) > limit:
-            first, last = i, i + 1
-            while first > max(0, i - window) and widths[first - 1] <= limit:
-                first -= 1
-            while last < min(len(widths), i + window + 1) and widths[last] <= limit:
-                last += 1
-        candidates = self.column_widths[first:last]
-        candidates[i - first] = widths[i]
-        candidates.sort(reverse=True)
-        key = tuple(candidates)
-        if key not in self._columns:
-            self._columns[key] = self._column_of(candidates)
-        return (first, last, *self._columns[key])
+        non_final, texts = self.cfg.non_final_chars, self.texts
+        verdicts = [
+            SENTENCE_END  # a shortcut: no rule below but ``sentence_end`` takes it
+            if tail in "。！？" and head not in CONTINUATION_START and tail not in non_final
+            else CONTINUATION
+            if head in CONTINUATION_START
+            else OPEN
+            if tail in OPEN_END
+            else NON_FINAL
+            if tail in non_final
+            else None
+            for tail, head in zip(map(LAST, texts), map(FIRST, islice(texts, 1, None)), strict=False)
+        ]
+        last_break = len(verdicts) - 1
+        # set-off lines come first: the headings, then (overriding them) the lines after a break
+        for i in self.headings:
+            if i <= last_break:
+                verdicts[i] = (KEEP, "heading")
+        for k, reason in self.standalone.items():
+            if k:
+                verdicts[k - 1] = self._label_break(k - 1) if reason == "label" else (KEEP, reason)
+        return verdicts
 
-    def _column_of(self, candidates: list[float]) -> tuple[float, float, float]:
-        """Width, least width and typical width of the widest column among lines of
-        ``candidates`` widths (widest first, lines that cannot be in a column negative)."""
-        cfg = self.cfg
-        for top, width in enumerate(candidates):
-            if width > cfg.max_column_width:
-                continue
-            if width < cfg.min_column_width:
-                break
-            floor = width * (1 - cfg.column_tolerance)
-            members = [w for w in candidates[top:] if w >= floor]
-            if len(members) >= cfg.column_min_lines:
-                return width, floor, members[len(members) // 2]
-        return 0.0, 0.0, 0.0
+    def _label_break(self, i: int) -> tuple[str, str]:
+        """A paragraph's last line ending in a colon looks like a label: the column tells."""
+        if not self.stop_end[i] and self.is_full(i):
+            return JOIN, "column_line"
+        return KEEP, "label"
 
-    def is_full(self, i: int) -> bool:
-        """True when line ``i`` fills the column that the lines around it form."""
-        first, last, width, floor, typical = self.column(i)
-        if not width:
-            return False
-        cfg, widths, a, b = self.cfg, self.widths, self.texts[i], self.texts[i + 1]
-        # (the typical width, not the widest: the widest line may hold half-width digits)
-        low = min(cfg.fill_ratio * typical, typical - cfg.column_slack)
-        if not low <= widths[i] <= width * (1 + cfg.column_tolerance):
-            return False
-        if _is_latin(b[0]) and _is_latin(a.rstrip(CLOSERS + ".!?")[-1:] or " "):
-            # ragged right: the next word would not have fitted on this line
-            return widths[i] + _width(b.split(None, 1)[0]) + 0.5 > width
-        # stacked headings or name lists share a width too, but hold no clause punctuation
-        column_widths = self.column_widths
-        return any(
-            floor <= column_widths[k] <= width and CLAUSE_PUNCT.search(self.texts[k])
-            for k in range(first, last)
-            if k != i
-        )
-
-    def strong_join(self, i: int) -> str:
-        """The evidence that line ``i`` and the next are one sentence, or ``""``."""
+    def decide(self, i: int, para_start: int) -> tuple[str, str]:
+        """Join, keep or undecided for break ``i`` when :meth:`evident` has not decided it, with
+        a reason code; the paragraph it ends starts at line ``para_start`` (the lines in between
+        are joined)."""
         a, b = self.texts[i], self.texts[i + 1]
+        if reason := self.strong_join(i, a, b):
+            return JOIN, reason
+        if (marker_end := self.markers.get(i)) and not CLAUSE_PUNCT.search(a, marker_end):
+            # a numbered heading, unless a full column line goes on with a word fragment
+            if FRAGMENT2_START.match(b) and self.is_full(i):
+                return JOIN, "column_line"
+            return KEEP, "numbered_heading"
+        tail = a.rstrip(CLOSERS)
+        if not tail:
+            return KEEP, "sentence_end"
+        a_stop = self.stop_end[i]
+        if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
+            return KEEP, "sentence_end"
+        if tail[-1] in SET_OFF_LAST and tail.endswith(SET_OFF_ENDS):
+            return KEEP, "set_off_end"
+        if self.indent_means_paragraph and self.indented[i + 1] and not self.indented[i]:
+            return KEEP, "indented_start"
+        if self.blank_means_paragraph:
+            if self.blank_before[i + 1]:
+                return KEEP, "blank_line"
+            if self.wrap_width and self.widths[i] >= self.cfg.fill_ratio * self.wrap_width:
+                return JOIN, "wrapped_line"
+        if self.is_short_heading(i):
+            return KEEP, "short_heading"
+        if self.is_full(i):
+            return JOIN, "column_line"
+        if a_stop or not tail[-1].isalnum():
+            return KEEP, "clause_end"
+        return self._body_break(i, para_start)
+
+    def strong_join(self, i: int, a: str, b: str) -> str:
+        """The rest of the evidence (after :meth:`evident`) that line ``i`` (``a``) and the next
+        (``b``) are one sentence, or ``""``."""
         tail, head = a[-1], b[0]
-        if head in CONTINUATION_START:
-            return "continuation_punctuation"
-        if tail in OPEN_END:
-            return "open_end"
-        if tail in self.cfg.non_final_chars:
-            return "non_final_char"
         if (tail.isdecimal() or tail in ".．") and NUMBER_END.search(a[-3:]) and NUMBER_GOES_ON.match(head):
             return "broken_number"
         stop_end = self.stop_end[i]
@@ -351,59 +277,6 @@ class _Document:
             return "open_quote"
         return ""
 
-    def decide(self, i: int, para_width: float, para_inner_stop: bool) -> tuple[str, str]:
-        """Join, keep or undecided for the break after line ``i``, with a reason code; the
-        paragraph ending at line ``i`` is ``para_width`` wide and may hold a sentence end."""
-        cfg, a, a_width, a_stop = self.cfg, self.texts[i], self.widths[i], self.stop_end[i]
-        if reason := self.standalone.get(i + 1):
-            # a paragraph's last line ending in a colon looks like a label: the column tells
-            if reason == "label" and not a_stop and self.is_full(i):
-                return JOIN, "column_line"
-            return KEEP, reason
-        if i in self.headings:
-            return KEEP, "heading"
-        if (
-            a[-1] in "。！？"
-            and self.texts[i + 1][0] not in CONTINUATION_START
-            and a[-1] not in cfg.non_final_chars
-        ):
-            return KEEP, "sentence_end"  # a shortcut: no rule below but ``sentence_end`` takes it
-        if reason := self.strong_join(i):
-            return JOIN, reason
-        if (marker_end := self.markers.get(i)) and not CLAUSE_PUNCT.search(a, marker_end):
-            # a numbered heading, unless a full column line goes on with a word fragment
-            if FRAGMENT2_START.match(self.texts[i + 1]) and self.is_full(i):
-                return JOIN, "column_line"
-            return KEEP, "numbered_heading"
-        tail = a.rstrip(CLOSERS)
-        if not tail:
-            return KEEP, "sentence_end"
-        if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
-            return KEEP, "sentence_end"
-        if tail.endswith(("——", "…", ":", "：", "-", "－")):
-            return KEEP, "set_off_end"
-        if self.indent_means_paragraph and self.indented[i + 1] and not self.indented[i]:
-            return KEEP, "indented_start"
-        if self.blank_means_paragraph:
-            if self.blank_before[i + 1]:
-                return KEEP, "blank_line"
-            if self.wrap_width and a_width >= cfg.fill_ratio * self.wrap_width:
-                return JOIN, "wrapped_line"
-        if self.is_short_heading(i):
-            return KEEP, "short_heading"
-        if self.is_full(i):
-            return JOIN, "column_line"
-        if a_stop or not tail[-1].isalnum():
-            return KEEP, "clause_end"
-        return self._body_break(i, para_width, para_inner_stop)
-
-    def is_short_heading(self, i: int) -> bool:
-        """The line after line ``i`` is much shorter and holds no clause punctuation."""
-        b = i + 1
-        return self.widths[b] < self.cfg.fill_ratio * self.widths[i] and not CLAUSE_PUNCT.search(
-            self.texts[b]
-        )
-
     def _latin_full(self, i: int) -> bool:
         """An English sentence end on a full line: the paragraph may still go on."""
         if not _is_latin(self.texts[i + 1][0]) or self.is_short_heading(i):
@@ -412,9 +285,10 @@ class _Document:
             return self.widths[i] >= self.cfg.fill_ratio * self.wrap_width
         return self.is_full(i)
 
-    def _body_break(self, i: int, para_width: float, para_inner_stop: bool) -> tuple[str, str]:
+    def _body_break(self, i: int, para_start: int) -> tuple[str, str]:
         """Line ``i`` stops without punctuation outside a column: body text cut, or a heading."""
         cfg, a, b = self.cfg, self.texts[i], self.texts[i + 1]
+        para_width, para_inner_stop = self._paragraph(para_start, i)
         if para_width < cfg.min_body_width:
             return KEEP, "short_line"
         if self.widths[i + 1] <= cfg.max_heading_width and not CLAUSE_PUNCT.search(b):
@@ -428,9 +302,22 @@ class _Document:
             return UNDECIDED, "undecided_line_break"
         return KEEP, "heading"
 
-
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    def _paragraph(self, start: int, i: int) -> tuple[float, bool]:
+        """Width of the paragraph made of lines ``start`` to ``i``, and whether it holds a
+        sentence end.  Only a few breaks ask, so it is measured then, going on from the last
+        measure of the same paragraph (a long one may be asked about at many breaks)."""
+        first, done, width, inner_stop = self._para
+        if first != start:
+            done, width, inner_stop = start, 0.0, False
+        for k in range(done, i + 1):
+            width += self.widths[k]
+            inner_stop = (
+                inner_stop
+                or (k > start and self.stop_end[k - 1])
+                or INNER_STOP.search(self.texts[k]) is not None
+            )
+        self._para = (start, i + 1, width, inner_stop)
+        return width, inner_stop
 
 
 def _is_han(char: str) -> bool:
@@ -444,6 +331,8 @@ def _latin_sentence(tail: str) -> bool:
 
 def _left_open(a: str, b: str) -> bool:
     """A quote or title opened in ``A`` closes in ``B`` before anything opens again."""
+    if not OPENING.search(a):
+        return False
     for opening, closing in PAIRS:
         if closing in b and a.count(opening) > a.count(closing):
             close_at = b.find(closing)
@@ -482,28 +371,25 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
     pairs = LINE.findall(text)
     if len(pairs) < 2:
         return Cleaned(text)
-    doc = _Document(pairs, cfg)
-    texts, widths, starts, ends = doc.texts, doc.widths, doc.starts, doc.ends
+    doc = _Breaks(pairs, cfg)
+    texts, starts, ends, decide = doc.texts, doc.starts, doc.ends, doc.decide
     spans: list[tuple[int, int, str]] = []
     flags: list[Edit] = []
-    # the paragraph (lines joined so far) ending at line i: its width, and whether it holds a sentence end
-    para_width, para_inner_stop = widths[0], INNER_STOP.search(texts[0]) is not None
-    decide = doc.decide
-    for i in range(len(texts) - 1):
-        verdict, reason = decide(i, para_width, para_inner_stop)
+    para_start = 0  # the first line of the paragraph that the next break ends
+    for i, evident in enumerate(doc.evident()):
+        verdict, reason = evident or decide(i, para_start)
         if verdict == JOIN:
-            spans.append((ends[i], starts[i + 1], _joiner(texts[i], texts[i + 1])))
-            para_width += widths[i + 1]
-            para_inner_stop = (
-                para_inner_stop or doc.stop_end[i] or INNER_STOP.search(texts[i + 1]) is not None
-            )
+            a, b = texts[i], texts[i + 1]
+            # (most joins are between CJK characters: no need to look closer)
+            joiner = _joiner(a, b) if a[-1].isascii() and b[0].isascii() else ""
+            spans.append((ends[i], starts[i + 1], joiner))
             continue
         if verdict == UNDECIDED:
             tail, head = texts[i][-12:], texts[i + 1][:12]
             flags.append(
                 flag("join_wrapped_lines", text, ends[i], starts[i + 1], reason, tail=tail, head=head)
             )
-        para_width, para_inner_stop = widths[i + 1], INNER_STOP.search(texts[i + 1]) is not None
+        para_start = i + 1
     result = replace_spans(text, "join_wrapped_lines", spans)
     return Cleaned(result.text, result.edits + tuple(flags))
 
@@ -530,7 +416,7 @@ def dehyphenate(text: str, cfg: LinewrapConfig) -> Cleaned:
     >>> dehyphenate("a good exam-\\nple of a well-\\nknown trick", LinewrapConfig()).text
     'a good example of a well-known trick'
     """
-    if "-" not in text or "\n" not in text:
+    if "-" not in text or not HYPHEN_AT_BREAK.search(text):
         return Cleaned(text)
     matches = list(HYPHEN_BREAK.finditer(text))
     if not matches:
