@@ -26,20 +26,27 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _ASCII_ENCODER = json.JSONEncoder()
 
 
-def _line(
-    edit: Edit,
+def _lines(
+    edits: Iterable[Edit],
     quote: Callable[[str], str] = json.encoder.encode_basestring,
     encode: Callable[[Any], str] = _ENCODER.encode,
-) -> str:
-    """The JSON object of one edit, formatted directly from its fields (what ``json.dumps``
-    of a dict gives, in far less time: a run logs an edit per changed comma)."""
-    e = edit
-    return (
-        f'{{"doc": {quote(e.doc)}, "step": {e.step}, "stage": {quote(e.stage)}, "rule": {quote(e.rule)}, '
-        f'"kind": {quote(e.kind)}, "start": {e.start}, "end": {e.end}, "line": {e.line}, '
-        f'"before": {quote(e.before)}, "after": {quote(e.after)}'
-        + (f', "info": {encode(e.info)}}}' if e.info else "}")
-    )
+) -> Iterator[str]:
+    """The JSON object of each edit, formatted directly from its fields (what ``json.dumps``
+    of a dict gives, in far less time: a run logs an edit per changed comma).
+
+    The fields up to ``start`` are the same for a rule's edits in a row: formatted once.
+    """
+    head, same = "", (None, 0, "", "", "")
+    for e in edits:
+        if (e.doc, e.step, e.stage, e.rule, e.kind) != same:
+            same = (e.doc, e.step, e.stage, e.rule, e.kind)
+            head = (
+                f'{{"doc": {quote(e.doc)}, "step": {e.step}, "stage": {quote(e.stage)}, '
+                f'"rule": {quote(e.rule)}, "kind": {quote(e.kind)}, "start": '
+            )
+        line = f'{head}{e.start}, "end": {e.end}, "line": {e.line}, '
+        line += f'"before": {quote(e.before)}, "after": {quote(e.after)}'
+        yield f'{line}, "info": {encode(e.info)}}}' if e.info else line + "}"
 
 
 def edit_to_json(edit: Edit) -> str:
@@ -48,11 +55,11 @@ def edit_to_json(edit: Edit) -> str:
     Undecodable input bytes live in the text as lone surrogates; those lines are written
     with ASCII escapes, which JSON reads back exactly.
     """
-    line = _line(edit)
+    (line,) = _lines([edit])
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = _line(edit, json.encoder.encode_basestring_ascii, _ASCII_ENCODER.encode)
+        (line,) = _lines([edit], json.encoder.encode_basestring_ascii, _ASCII_ENCODER.encode)
     return line
 
 
@@ -65,7 +72,7 @@ def edits_to_jsonl(edits: Sequence[Edit]) -> str:
     """
     if not edits:
         return ""
-    block = "\n".join(map(_line, edits)) + "\n"
+    block = "\n".join(_lines(edits)) + "\n"
     try:
         block.encode("utf-8")
     except UnicodeEncodeError:
