@@ -31,12 +31,10 @@ def replace_spans(text: str, rule: str, spans: Iterable[tuple[int, int, str]]) -
         if start < pos or end < start:
             raise ValueError(f"{rule}: span {start}:{end} overlaps or precedes offset {pos}")
         before = text[start:end]
-        if before == after:
-            continue
-        parts.append(text[pos:start])
-        parts.append(after)
-        edits.append(Edit(rule, start, end, before, after))
-        pos = end
+        if before != after:
+            parts += (text[pos:start], after)
+            edits.append(Edit(rule, start, end, before, after))
+            pos = end
     if not edits:
         return Cleaned(text)
     parts.append(text[pos:])
