@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .edits import apply_edits, revert_edits
 from .errors import ChangeLogError
@@ -36,10 +36,11 @@ def _lines(
 
     The fields up to ``start`` are the same for a rule's edits in a row: formatted once.
     """
-    head, same = "", (None, 0, "", "", "")
+    head, same = "", None
     for e in edits:
-        if (e.doc, e.step, e.stage, e.rule, e.kind) != same:
-            same = (e.doc, e.step, e.stage, e.rule, e.kind)
+        fields = (e.doc, e.step, e.stage, e.rule, e.kind)
+        if fields != same:
+            same = fields
             head = (
                 f'{{"doc": {quote(e.doc)}, "step": {e.step}, "stage": {quote(e.stage)}, '
                 f'"rule": {quote(e.rule)}, "kind": {quote(e.kind)}, "start": '
@@ -99,12 +100,6 @@ def edit_from_json(line: str) -> Edit:
         )
     except (ValueError, KeyError, TypeError) as err:
         raise ChangeLogError(f"not a change-log entry ({err.__class__.__name__}: {err})") from None
-
-
-def write_edits(stream: IO[str], edits: Sequence[Edit]) -> int:
-    """Append edits to an open text stream; returns how many were written."""
-    stream.write(edits_to_jsonl(edits))
-    return len(edits)
 
 
 def read_edits(path: Path) -> Iterator[Edit]:

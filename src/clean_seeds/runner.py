@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
-from .changelog import edits_to_jsonl, write_edits
+from .changelog import edits_to_jsonl
 from .config import Config
 from .dedup import Deduplicator
 from .dedup.features import Features, features_many
@@ -80,7 +80,7 @@ class Outcome:
     bytes_in: int
     timings: dict[str, float]
     text: str = ""
-    log: str = ""
+    log: bytes = b""  # UTF-8: passed on and written as is, never decoded here
     tally: Tally = field(default_factory=Tally)
     features: Features | None = None  # dedup's view of ``text``
 
@@ -115,7 +115,7 @@ def _clean_sources(sources: list[Source]) -> list[Outcome]:
         cleaned = run_stages(item.text, config, timings, item.id)
         tally = Tally()
         tally.add(cleaned.edits)
-        log = edits_to_jsonl(cleaned.edits)
+        log = edits_to_jsonl(cleaned.edits).encode("utf-8")
         outcomes.append(Outcome(source, item, None, size, timings, cleaned.text, log, tally))
     done = [outcome for outcome in outcomes if outcome.document is not None]
     if config.dedup.enabled and done:
@@ -194,7 +194,7 @@ class Run:
         self.bytes_out = 0
         reserved = staging / RESERVED_DIR
         reserved.mkdir()
-        self.changes = (reserved / CHANGES_FILE).open("w", encoding="utf-8")
+        self.changes = (reserved / CHANGES_FILE).open("wb")  # workers send UTF-8 lines
         self.manifest = (reserved / MANIFEST_FILE).open("w", encoding="utf-8")
         self.writer = BackgroundWriter()
         self.jsonl_out: IO[bytes] | None = None
@@ -243,10 +243,10 @@ class Run:
             edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
             text = removed.text
         self.tally.add(edits)
-        write_edits(self.changes, edits)
+        self.changes.write(edits_to_jsonl(edits).encode("utf-8"))
         self.documents += 1
         self.encodings[document.encoding] += 1
-        count = outcome.log.count("\n") + len(edits)
+        count = outcome.log.count(b"\n") + len(edits)
         entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": count}
         if self.is_jsonl:
             line = record_line(document, text)
