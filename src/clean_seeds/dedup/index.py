@@ -119,7 +119,20 @@ class KeyIndex:
         self._ids = np.zeros(1 << self._bits, dtype=np.uint32)
         self._count = 0
         used = old_tags != 0
-        self._place(old_tags[used], old_ids[used])
+        self._fill(old_tags[used], old_ids[used])
+
+    def _fill(self, tags: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
+        """Place distinct tags in the empty table in one go: taken in order of their home slot,
+        each goes to the first slot from its home after the one before, as linear probing
+        would put them; the few pushed past the end wrap around through :meth:`_place`."""
+        order = np.argsort(tags, kind="stable")  # nearly sorted already (slot order): a fast timsort
+        tags, ids = tags[order], ids[order]
+        steps = np.arange(len(tags))
+        slots = np.maximum.accumulate(self._home(tags) - steps) + steps
+        inside = slots < len(self._tags)
+        self._tags[slots[inside]], self._ids[slots[inside]] = tags[inside], ids[inside]
+        self._count += int(np.count_nonzero(inside))
+        self._place(tags[~inside], ids[~inside])
 
 
 def _tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
