@@ -69,16 +69,25 @@ def discover(input_path: Path, cfg: InputConfig) -> tuple[list[Source], list[Ski
     """The files of a folder, sorted by relative path, and those that are not inputs."""
     sources: list[Source] = []
     skipped: list[Skipped] = []
-    paths = sorted(p for p in input_path.rglob("*") if not p.is_dir())
-    for path in paths:
-        rel = path.relative_to(input_path).as_posix()
-        if any(part.startswith(".") for part in Path(rel).parts):
-            continue
-        if path.suffix.lower() not in cfg.suffixes:
+    for rel in sorted(_relative_files(input_path), key=lambda rel: rel.split("/")):
+        if os.path.splitext(rel)[1].lower() not in cfg.suffixes:
             skipped.append(Skipped(rel, "not_text_file", f"{rel}: not a {'/'.join(cfg.suffixes)} file"))
         else:
-            sources.append(Source(rel, path=path))
+            sources.append(Source(rel, path=input_path / rel))
     return sources, skipped
+
+
+def _relative_files(folder: Path) -> Iterator[str]:
+    """The relative paths (``/``-separated) of the files under ``folder``, hidden ones
+    (a name starting with ``.``) and those in hidden folders left out; symlinked folders are
+    not followed.  (``os.walk`` and strings: ``Path.rglob`` and sorting paths cost 0.4 ms a
+    file, a minute for a corpus of 200,000 files.)"""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        prefix = os.path.relpath(root, folder).replace(os.sep, "/") + "/"
+        if prefix == "./":
+            prefix = ""
+        yield from (prefix + name for name in files if not name.startswith("."))
 
 
 def read_file(source: Source, cfg: InputConfig) -> Document | Skipped:
