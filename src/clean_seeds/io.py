@@ -201,11 +201,14 @@ class BackgroundWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clean-seeds-writer")
         self._pending: deque[Future[int]] = deque()
         self._max_pending = max_pending
+        self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
 
     def write(self, path: Path, text: str) -> int:
         """Queue ``text`` for ``path`` (as :func:`write_text`); returns the bytes it will write."""
         data = text.encode("utf-8", "surrogateescape")
-        self._pending.append(self._pool.submit(_write_bytes, path, data))
+        new_folder = path.parent not in self._folders
+        self._folders.add(path.parent)
+        self._pending.append(self._pool.submit(_write_bytes, path, data, new_folder))
         while len(self._pending) > self._max_pending:
             self._pending.popleft().result()
         return len(data)
@@ -218,8 +221,9 @@ class BackgroundWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write_bytes(path: Path, data: bytes) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_bytes(path: Path, data: bytes, new_folder: bool = True) -> int:
+    if new_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return len(data)
 
