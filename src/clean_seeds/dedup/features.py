@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import add, not_
 
 import numpy as np
 import numpy.typing as npt
@@ -136,21 +138,20 @@ def digest(text: str) -> int:
 
 
 def _split(text: str) -> tuple[list[tuple[int, int]], list[bool], list[int], list[str]]:
-    """Line spans, blank flags, the line index of each paragraph (non-blank line) and the paragraphs."""
-    lines, blank, para_line, paragraphs = [], [], [], []
-    pos = 0
+    """Line spans, blank flags, the line index of each paragraph (non-blank line) and the paragraphs.
+
+    >>> _split("a\\n \\nb\\n")
+    ([(0, 1), (2, 3), (4, 5)], [False, True, False], [0, 2], ['a', 'b'])
+    """
     parts = text.split("\n")
     if text.endswith("\n"):
         parts.pop()  # the empty string after the final line break is not a line
-    for n, part in enumerate(parts):
-        lines.append((pos, pos + len(part)))
-        pos += len(part) + 1
-        empty = not part.strip()
-        blank.append(empty)
-        if not empty:
-            para_line.append(n)
-            paragraphs.append(part)
-    return lines, blank, para_line, paragraphs
+    lengths = list(map(len, parts))
+    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
+    lines = list(zip(starts, map(add, starts, lengths), strict=True))
+    blank = [not part or part.isspace() for part in parts]
+    para_line = list(compress(range(len(parts)), map(not_, blank)))
+    return lines, blank, para_line, [parts[n] for n in para_line]
 
 
 def _band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.NDArray[np.uint64]:
