@@ -12,6 +12,7 @@ import pytest
 from datasketch import MinHash
 
 from clean_seeds.dedup import DedupConfig, Deduplicator
+from clean_seeds.dedup import index as index_module
 from clean_seeds.dedup.index import MAX_LOAD, KeyIndex, ShingleStore
 from clean_seeds.dedup.minhash import SCHEME, Signer
 from clean_seeds.dedup.shingles import Shingler, shingle_hash, shingles
@@ -205,9 +206,11 @@ def test_key_index_first_id_wins() -> None:
     assert len(index) == 7
 
 
-def test_key_index_matches_a_dict_while_it_grows() -> None:
+@pytest.mark.parametrize("fill_chunk", [7, 1 << 20])
+def test_key_index_matches_a_dict_while_it_grows(fill_chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Random and consecutive keys, some inserted again, from a 16-slot table (every key
-    probing past others at first) through a dozen doublings."""
+    probing past others at first) through a dozen doublings, refilled in small chunks too."""
+    monkeypatch.setattr(index_module, "FILL_CHUNK", fill_chunk)
     rng = np.random.default_rng(3)
     index, model = KeyIndex(capacity=16), {}
     for step in range(40):

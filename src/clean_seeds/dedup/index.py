@@ -18,6 +18,8 @@ SPREAD = U64(0x9E3779B97F4A7C15)
 MAX_LOAD = 0.6
 #: slots looked at together by a key that did not stop at its first one
 WINDOW = 16
+#: entries placed at a time when the table grows (bounds the temporary arrays)
+FILL_CHUNK = 1 << 20
 
 
 class KeyIndex:
@@ -109,30 +111,46 @@ class KeyIndex:
         self._count += len(tags)
 
     def _grow(self, count: int) -> None:
-        """Double the table until ``count`` keys fit under ``MAX_LOAD``; place the tags again."""
-        old_tags, old_ids = self._tags, self._ids
-        while count > MAX_LOAD * (1 << self._bits):
-            self._bits += 1
-        if self._bits > 32:
-            raise ValueError("dedup: more than 2.5 billion keys do not fit one index")
-        self._tags = np.zeros(1 << self._bits, dtype=np.uint32)
-        self._ids = np.zeros(1 << self._bits, dtype=np.uint32)
-        self._count = 0
-        used = old_tags != 0
-        self._fill(old_tags[used], old_ids[used])
+        """Double the table until ``count`` keys fit under ``MAX_LOAD``; place the keys again.
 
-    def _fill(self, tags: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
-        """Place distinct tags in the empty table in one go: taken in order of their home slot,
-        each goes to the first slot from its home after the one before, as linear probing
-        would put them; the few pushed past the end wrap around through :meth:`_place`."""
-        order = np.argsort(tags, kind="stable")  # nearly sorted already (slot order): a fast timsort
-        tags, ids = tags[order], ids[order]
-        steps = np.arange(len(tags))
-        slots = np.maximum.accumulate(self._home(tags) - steps) + steps
-        inside = slots < len(self._tags)
-        self._tags[slots[inside]], self._ids[slots[inside]] = tags[inside], ids[inside]
-        self._count += int(np.count_nonzero(inside))
-        self._place(tags[~inside], ids[~inside])
+        Memory is the limit at scale (the index holds tens of millions of keys), so the old
+        table is packed into one sorted array and dropped before the new one is made.
+        """
+        bits = self._bits
+        while count > MAX_LOAD * (1 << bits):
+            bits += 1
+        if bits > 32:
+            raise ValueError("dedup: more than 2.5 billion keys do not fit one index")
+        used = np.flatnonzero(self._tags)
+        packed = (self._tags[used].astype(U64) << U64(32)) | self._ids[used]
+        del used
+        packed.sort()  # by tag, so by home slot: nearly sorted already (slot order)
+        self._bits = bits
+        self._tags = np.zeros(1 << bits, dtype=np.uint32)
+        self._ids = np.zeros(1 << bits, dtype=np.uint32)
+        self._count = 0
+        self._fill(packed)
+
+    def _fill(self, packed: npt.NDArray[np.uint64]) -> None:
+        """Place (tag << 32 | id) entries, ascending and distinct, in the empty table in one go.
+
+        Taken in order of home slot, each goes to the first slot from its home after the one
+        before, as linear probing would put them one by one: slot k = max(home k, slot k-1 + 1),
+        a running maximum, computed in chunks to bound the temporaries.  The few pushed past
+        the end wrap around through :meth:`_place`.
+        """
+        floor = np.int64(np.iinfo(np.int64).min)  # running maximum of (home - index)
+        for lo in range(0, len(packed), FILL_CHUNK):
+            part = packed[lo : lo + FILL_CHUNK]
+            tags, ids = (part >> U64(32)).astype(np.uint32), part.astype(np.uint32)
+            steps = np.arange(lo, lo + len(part))
+            shifted = np.maximum.accumulate(np.maximum(self._home(tags) - steps, floor))
+            floor = shifted[-1]
+            slots = shifted + steps
+            inside = slots < len(self._tags)
+            self._tags[slots[inside]], self._ids[slots[inside]] = tags[inside], ids[inside]
+            self._count += int(np.count_nonzero(inside))
+            self._place(tags[~inside], ids[~inside])
 
 
 def _tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
