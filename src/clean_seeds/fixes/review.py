@@ -285,6 +285,46 @@ _P0, _P1 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F  # odd multipliers mixing a tr
 _ROW_SEEDS = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
 
 
+def _cjk_code_table() -> np.ndarray:
+    """Each UTF-16 code unit to itself if it is a CJK character (the ranges of _CJK), else to 0."""
+    units = np.arange(1 << 16, dtype=np.uint16)
+    cjk = ((units >= 0x3400) & (units <= 0x4DBF)) | ((units >= 0x4E00) & (units <= 0x9FFF))
+    return np.where(cjk, units, np.uint16(0))
+
+
+_CJK_CODES = _cjk_code_table()
+
+# The sketch hashes its pending cjk_runs in batches of about this many bytes (two a character):
+# bounded memory, yet few batches, since each costs a pass over the table.
+_BATCH_BYTES = 1 << 22
+
+
+def cjk_runs(text: str) -> bytes:
+    """The CJK characters of ``text`` as uint16 codes, each run of them followed by one 0: all
+    :class:`NgramSketch` needs of a text, and smaller than it (bytes pickle fastest).
+
+    >>> np.frombuffer(cjk_runs("中文 ok 字"), dtype=np.uint16).tolist()
+    [20013, 25991, 0, 23383, 0]
+    """
+    if len(text) < 3:  # too short to count, as the sketch has always had it
+        return b""
+    # the "\0" ends the last run; surrogate halves (characters beyond U+FFFF) are not CJK here
+    codes = _CJK_CODES[np.frombuffer((text + "\0").encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
+    cjk = codes != 0
+    cjk[1:] |= cjk[:-1]  # a CJK character or the first character after a run (numpy reads first)
+    return codes[cjk].tobytes()
+
+
+def _ngram_hashes(runs: np.ndarray) -> np.ndarray:
+    """The hashes of the CJK bigrams and trigrams in :func:`cjk_runs` output (one or more, joined)."""
+    cjk = runs != 0
+    pairs = cjk[:-1] & cjk[1:]
+    wide = runs.astype(np.uint64)
+    bigrams = wide[:-1] * np.uint64(_P0) + wide[1:] * np.uint64(_P1)  # a trigram ending in 0
+    trigrams = bigrams[:-1] + wide[2:]
+    return np.concatenate((bigrams[pairs], trigrams[pairs[:-1] & pairs[1:]]))
+
+
 class NgramSketch:
     """Count-min sketch of CJK character bigrams and trigrams, filled with numpy in batches.
 
@@ -297,33 +337,33 @@ class NgramSketch:
         self.shift = np.uint64(64 - width_bits)
         self.table = np.zeros((len(_ROW_SEEDS), self.width), dtype=np.uint32)
         self.total = 0
-        self._pending: list[np.ndarray] = []
+        self._pending: list[bytes] = []
         self._pending_size = 0
 
     def add(self, text: str) -> None:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if len(codes) < 3:
-            return
-        cjk = ((codes >= 0x3400) & (codes <= 0x4DBF)) | ((codes >= 0x4E00) & (codes <= 0x9FFF))
-        pairs = cjk[:-1] & cjk[1:]
-        wide = codes.astype(np.uint64)
-        bigrams = wide[:-1] * np.uint64(_P0) + wide[1:] * np.uint64(_P1)  # a trigram ending in 0
-        trigrams = bigrams[:-1] + wide[2:]
-        for hashes in (bigrams[pairs], trigrams[pairs[:-1] & pairs[1:]]):
-            self._pending.append(hashes)
-            self._pending_size += len(hashes)
-        if self._pending_size >= 1 << 20:
-            self.flush()
+        """Count the CJK n-grams of ``text``."""
+        self.add_runs(cjk_runs(text))
+
+    def add_runs(self, runs: bytes) -> None:
+        """Count the n-grams of one text's :func:`cjk_runs`."""
+        if runs:
+            self._pending.append(runs)
+            self._pending_size += len(runs)
+            if self._pending_size >= _BATCH_BYTES:
+                self.flush()
 
     def flush(self) -> None:
         if not self._pending:
             return
-        hashes = np.concatenate(self._pending)
+        hashes = _ngram_hashes(np.frombuffer(b"".join(self._pending), dtype=np.uint16))
         self._pending, self._pending_size = [], 0
         self.total += len(hashes)
+        index = np.empty(len(hashes), dtype=np.intp)  # bincount's own type: no conversion
+        unsigned = index.view(np.uint64)
         for row, seed in enumerate(_ROW_SEEDS):
-            index = (hashes * np.uint64(seed)) >> self.shift
-            self.table[row] += np.bincount(index, minlength=self.width).astype(np.uint32)
+            np.right_shift(np.multiply(hashes, np.uint64(seed), out=unsigned), self.shift, out=unsigned)
+            counts = np.bincount(index, minlength=self.width)
+            np.add(self.table[row], counts, out=self.table[row], casting="unsafe")  # wraps like uint32
 
     def count(self, ngram: str) -> float:
         """Estimated occurrences of a two- or three-character string."""
@@ -344,11 +384,12 @@ class NgramSketch:
 
 @dataclass(frozen=True)
 class Observation:
-    """What one document shows the review statistics: its text (for the n-gram sketch), its
-    doubled characters (``XX`` with the ``aXXb`` form around them, or ``""``) and the
-    (name, context) pairs before its name anchors."""
+    """What one document shows the review statistics: its length and :func:`cjk_runs` (for
+    the n-gram sketch), its doubled characters (``XX`` with the ``aXXb`` form around them, or
+    ``""``) and the (name, context) pairs before its name anchors."""
 
-    text: str
+    chars: int
+    cjk_runs: bytes
     doubled: tuple[tuple[str, str], ...]
     names: tuple[tuple[str, str], ...]
 
@@ -364,7 +405,7 @@ def observe(text: str, cfg: ReviewConfig) -> Observation:
         form = text[m.start() - 1 : m.end() + 1] if m.start() > 0 else ""
         doubled.append((m.group(), form if len(form) == 4 and CJK4.fullmatch(form) else ""))
     names = tuple((m.group(1), m.group(2)) for m in _name_pattern(cfg.name_anchors).finditer(text))
-    return Observation(text, tuple(doubled), names)
+    return Observation(len(text), cjk_runs(text), tuple(doubled), names)
 
 
 class ReviewCollector:
@@ -385,8 +426,8 @@ class ReviewCollector:
         """Count one document's :func:`observe` result (the n-gram sketch takes the first
         ``sketch_max_chars`` characters of the corpus)."""
         if self.sketched_chars < self.cfg.sketch_max_chars:
-            self.sketch.add(seen.text)
-            self.sketched_chars += len(seen.text)
+            self.sketch.add_runs(seen.cjk_runs)
+            self.sketched_chars += seen.chars
         for pair, form in seen.doubled:
             self.doubled_pairs[pair] += 1
             if form:

@@ -1,0 +1,98 @@
+"""The review statistics pass: observations carry CJK codes rather than the text, and the sketch
+they fill is the one counting each text's n-grams one at a time would give."""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from clean_seeds.fixes import review
+from clean_seeds.fixes.review import NgramSketch, ReviewConfig
+from tests.conftest import seed_texts
+
+MASK = (1 << 64) - 1
+CJK_CHAR = re.compile(f"[{review._CJK}]")
+TEXTS = (
+    *seed_texts().values(),
+    "数打法" * 50 + "新打法",
+    "中文",  # too short: never counted
+    "中文字",
+    "\ud800\udfff孤立字",
+    "𠀀中文字𠀀",  # outside the BMP: not CJK for the sketch
+    "䷀中文䷁字",  # hexagrams sit between the CJK ranges
+    "㐀䶿一鿿ꀀ",  # the ends of the ranges
+    "English only, no CJK at all.",
+)
+
+
+@functools.cache
+def reference_table(texts: tuple[str, ...], width_bits: int) -> np.ndarray:
+    """The sketch table counted one n-gram at a time, as the sketch defines it."""
+    counts: Counter[tuple[int, int]] = Counter()
+    for text in texts:
+        if len(text) < 3:
+            continue
+        for n in (2, 3):
+            for i in range(len(text) - n + 1):
+                gram = text[i : i + n]
+                if all(CJK_CHAR.match(ch) for ch in gram):
+                    a, b, c = (ord(ch) for ch in gram.ljust(3, "\0"))
+                    key = (a * review._P0 + b * review._P1 + c) & MASK
+                    for row, seed in enumerate(review._ROW_SEEDS):
+                        counts[row, ((key * seed) & MASK) >> (64 - width_bits)] += 1
+    table = np.zeros((len(review._ROW_SEEDS), 1 << width_bits), dtype=np.uint32)
+    for (row, column), count in counts.items():
+        table[row, column] = count
+    return table
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("中文 ok 字", "中文\0字\0"),
+        ("中文字", "中文字\0"),
+        ("中文", ""),
+        ("abc", ""),
+        ("", ""),
+        ("a中b", "中\0"),
+        ("\ud800\udfff孤立", "孤立\0"),
+        ("𠀀中文", "中文\0"),
+        ("䷀中文", "中文\0"),
+        ("㐀䶿一鿿ꀀ", "㐀䶿一鿿\0"),
+    ],
+)
+def test_cjk_runs(text: str, codes: str) -> None:
+    assert np.frombuffer(review.cjk_runs(text), dtype=np.uint16).tolist() == [ord(c) for c in codes]
+
+
+@pytest.mark.parametrize("batch_bytes", [2, 1000, 1 << 22])
+def test_sketch_matches_one_at_a_time_count(monkeypatch: pytest.MonkeyPatch, batch_bytes: int) -> None:
+    monkeypatch.setattr(review, "_BATCH_BYTES", batch_bytes)
+    sketch = NgramSketch(12)
+    for text in TEXTS:
+        sketch.add(text)
+    sketch.flush()
+    expected = reference_table(TEXTS, 12)
+    assert np.array_equal(sketch.table, expected)
+    assert sketch.total == expected[0].sum()
+
+
+def test_collector_caps_the_sketch_in_corpus_order() -> None:
+    """The document that reaches ``sketch_max_chars`` still counts in full; later ones do not."""
+    collect = review.collector(ReviewConfig(sketch_max_chars=10, sketch_width_bits=12))
+    for text in ("数打法" * 3, "新打法" * 3, "老打法" * 3):
+        collect.take(review.observe(text, collect.cfg))
+    collect.finish()
+    assert collect.sketched_chars == 18
+    assert collect.sketch.count("新打法") == pytest.approx(3, abs=0.5)
+    assert collect.sketch.count("老打法") == 0
+
+
+def test_observation_is_smaller_than_the_text() -> None:
+    text = seed_texts()[next(iter(seed_texts()))]
+    assert len(pickle.dumps(review.observe(text, ReviewConfig()))) < len(text.encode("utf-8"))

@@ -1,0 +1,70 @@
+"""The unicode stage's shortcuts: the same results as the general paths they skip."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clean_seeds.edits import apply_edits, replace_spans, revert_edits
+from clean_seeds.fixes import unicode
+from clean_seeds.fixes.unicode import UnicodeConfig
+
+CFG = UnicodeConfig()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第一行\r\n第二行\r\n",
+        "\r\n",
+        "\r\n\r\n",
+        "一\r\n二\r\n\r\n三",
+        "Windows line\r\nlast line without break",
+        "mixed\r\nlone CR\rend",  # not CRLF only: the general path
+        "CR before CRLF\r\r\nend",
+        "form feed\x0cand CRLF\r\n",
+        "no break at all",
+    ],
+)
+def test_crlf_shortcut_matches_general_path(text: str) -> None:
+    result = unicode.normalize_line_endings(text, CFG)
+    spans = [(m.start(), m.end(), "\n") for m in unicode.LINE_BREAK.finditer(text)]
+    assert result == replace_spans(text, "normalize_line_endings", spans)
+    assert apply_edits(text, result.edits) == result.text
+    assert revert_edits(result.text, result.edits) == text
+
+
+#: characters around the round-trip hints: uncommon hanzi, Latin-1 letters, common hanzi, ASCII
+HINT_ALPHABET = "崂铿锵涓枃ÖÐÎÄé·中文的，。 a\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=HINT_ALPHABET, max_size=40))
+def test_close_pair_holds_wherever_the_line_hint_matches(text: str) -> None:
+    chars = unicode.ROUND_TRIP_CHAR.findall(unicode._rare_chars(text))
+    if unicode.ROUND_TRIP_LINE_HINT.search(text):
+        assert unicode._close_pair(text, chars)
+
+
+@pytest.mark.parametrize(
+    ("text", "close"),
+    [
+        ("崂山很美，崂山很高。", False),
+        ("铿锵有力", True),
+        ("铿，，锵", True),  # three apart
+        ("铿，，，锵", False),  # four apart
+        ("ÖÐ", True),
+        ("Ö中Ð", True),  # close, though not a hint: only a pre-check
+        ("中文", False),
+        ("崂" + "中文字，" * 20 + "崂", False),
+        ("崂中文，" * 100, True),  # more occurrences than checked: assumed close
+    ],
+)
+def test_close_pair(text: str, close: bool) -> None:
+    assert unicode._close_pair(text, unicode.ROUND_TRIP_CHAR.findall(unicode._rare_chars(text))) is close
+
+
+def test_gbk_round_trip_still_repairs_behind_the_pre_check() -> None:
+    text = "崂山。" + "正文，" * 30 + "标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢"
+    assert unicode.fix_gbk_round_trip(text, CFG).text.endswith("标题：中文 和 测试文件")
