@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from clean_seeds.dedup import DedupConfig, Deduplicator
+from clean_seeds.dedup.features import features_many
 from clean_seeds.dedup.minhash import Signer
 from clean_seeds.dedup.shingles import Shingler, shingle_hash, shingles
 from clean_seeds.runner import GROUP
@@ -101,21 +102,21 @@ def score(paragraphs: list[str], removed: dict[int, int], truth: dict[int, int])
     return correct / max(1, len(removed)), found / max(1, len(truth))
 
 
-def run_ours(paragraphs: list[str], docs: int = 200) -> tuple[dict[int, int], dict[str, Any]]:
-    """Our deduplicator streaming ``docs`` documents, ``GROUP`` at a time as the runner hands
-    them over; removed paragraph -> the kept one it duplicates."""
-    dedup = Deduplicator(DedupConfig(min_chars=30))
-    size = -(-len(paragraphs) // docs)
-    firsts = range(0, len(paragraphs), size)
-    texts = ["\n".join(paragraphs[d : d + size]) + "\n" for d in firsts]
+def run_ours(paragraphs: list[str], per_doc: int = 20) -> tuple[dict[int, int], dict[str, Any]]:
+    """Our deduplicator streaming documents of ``per_doc`` paragraphs (a newspaper page's worth),
+    ``GROUP`` at a time as the runner hands them over; removed paragraph -> the kept one it duplicates."""
+    cfg = DedupConfig(min_chars=30)
+    dedup = Deduplicator(cfg)
     removed: dict[int, int] = {}
-    for g in range(0, len(texts), GROUP):
-        group = [
-            (f"d{d}", text, None) for d, text in zip(firsts[g : g + GROUP], texts[g : g + GROUP], strict=True)
-        ]
-        for d, result in zip(firsts[g : g + GROUP], dedup.process_many(group), strict=True):
+    step = per_doc * GROUP
+    for g in range(0, len(paragraphs), step):
+        firsts = range(g, min(g + step, len(paragraphs)), per_doc)
+        texts = ["\n".join(paragraphs[d : d + per_doc]) + "\n" for d in firsts]
+        found = features_many(texts, cfg)  # (the runner's workers do this, CHUNK documents at a time)
+        group = [(f"d{d}", text, f) for d, text, f in zip(firsts, texts, found, strict=True)]
+        for d, result in zip(firsts, dedup.process_many(group), strict=True):
             starts = [0]
-            for p in paragraphs[d : d + size]:
+            for p in paragraphs[d : d + per_doc]:
                 starts.append(starts[-1] + len(p) + 1)
             position = {s: d + k for k, s in enumerate(starts[:-1])}
             for edit in result.edits:
