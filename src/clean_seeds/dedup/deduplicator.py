@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..edits import apply_edits, flag, replace_spans
-from ..models import Cleaned, Edit
+from ..edits import flag, replace_spans
+from ..models import Cleaned
 from .batch import Batch
 from .config import DedupConfig
 from .features import Features, digest, features
@@ -402,13 +402,12 @@ class Deduplicator:
     def _edits(self, doc: _Doc, text: str) -> Cleaned:
         if not doc.spans and not doc.flags:
             return Cleaned(text)
-        edits: list[Edit] = []
-        for rule in (EXACT, NEAR, CONTAINED):
-            spans = [(s, e, i) for s, e, i in doc.spans if doc.rule[i] == rule]
-            result = replace_spans(text, rule, [(s, e, "") for s, e, _ in spans])
-            for edit, (_, _, i) in zip(result.edits, spans, strict=True):
-                edit.info = self._twin_info(doc.kept[i], doc.info[i])  # a fresh edit: filled in place
-            edits.extend(result.edits)
+        # all removals in one pass; each fresh edit then gets its paragraph's rule and details
+        result = replace_spans(text, "", [(start, end, "") for start, end, _ in doc.spans])
+        edits = list(result.edits)
+        for edit, (_, _, i) in zip(edits, doc.spans, strict=True):
+            edit.rule = doc.rule[i]  # type: ignore[assignment]  # (set for every removed paragraph)
+            edit.info = self._twin_info(doc.kept[i], doc.info[i])
         for i, details in doc.flags:
             if doc.rule[i] is None:
                 start, end = doc.lines[doc.para_line[i]]
@@ -417,7 +416,7 @@ class Deduplicator:
                 info = self._twin_info(container, {k: v for k, v in details.items() if k != "container"})
                 edits.append(flag(CONTAINED, text, start, end, "contained_in_longer_paragraph", **info))
         edits.sort(key=lambda e: e.start)
-        return Cleaned(apply_edits(text, edits), tuple(edits))
+        return Cleaned(result.text, tuple(edits))
 
     def _twin_info(self, kept: int, info: dict[str, object]) -> dict[str, object]:
         return {
