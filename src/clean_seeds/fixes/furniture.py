@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Container, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -97,18 +97,23 @@ _JUMP_CJK = rf"(?:紧接|上接|下转|转至|转|接)[ \t]*{_PAGE_REF}"
 _JUMP_EN = r"(?i:(?:continued|cont[’']?d\.?)[ \t]+(?:on|from)[ \t]+(?:page|p\.)[ \t]*[A-Z]?[0-9]{1,3})"
 JUMP = rf"(?:{_JUMP_CJK}|{_JUMP_EN})"
 # A cheap pre-check for the default jump patterns: a jump word before a page reference.  One
-# character class first, so the regex engine skips ahead fast to 转, 接 or C.
-JUMP_HINT = re.compile(
-    r"[转接Cc](?:(?<=[转接])至?[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|(?<=[Cc])(?i:ont))"
-)
+# pattern per first character: the regex engine finds a literal first character ten times
+# faster than a character class (``[转接Cc]``).
+_HINT_PAGE = r"至?[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)"
+JUMP_HINTS = tuple(map(re.compile, (f"转{_HINT_PAGE}", f"接{_HINT_PAGE}", "C(?i:ont)", "c(?i:ont)")))
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
 
 # Lines that look like furniture by shape but are bylines or datelines, which stay.
 KEEP_LINE = re.compile(r"记者|通讯员|本报讯|^[□■]|电$|新华社|[文图][/／:：]")
 
-# CJK clause punctuation, or ASCII , ; between CJK: the line is (part of) a sentence.
-SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[\u4e00-\u9fff][,;]|[,;][\u4e00-\u9fff]")
+# CJK clause punctuation, or ASCII , ; beside CJK: the line is (part of) a sentence.
+CLAUSE_MARKS = "，。；！？、"
+SENTENCE_PUNCT = re.compile(rf"[{CLAUSE_MARKS}]|[\u4e00-\u9fff][,;]|[,;][\u4e00-\u9fff]")
+# The rest of a line, if SENTENCE_PUNCT finds nothing in it; written as a loop over characters
+# with no CJK clause mark or ASCII , ; (fast, in C), around the , ; with no CJK beside them.
+_PLAIN_RUN = rf"[^\n{CLAUSE_MARKS},;]*+"
+_NO_SENTENCE_PUNCT = rf"{_PLAIN_RUN}(?:(?<![\u4e00-\u9fff])[,;](?![\u4e00-\u9fff]){_PLAIN_RUN})*+(?=\n|\Z)"
 
 # List markers that open headings (``一、``, ``(一)``, ``1.``, ``第一章``): headings recur
 # across reports of one kind and are body text.
@@ -116,12 +121,12 @@ LIST_MARKER = re.compile(
     r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、]|第.{1,3}[章节条部分]"
 )
 
-# Every decimal digit maps to "0", so page headers with changing numbers share a key.  ASCII
-# digits are mapped on the UTF-8 bytes (no other character's encoding holds an ASCII byte):
-# ``str.translate`` or a regex substitution is several times slower on Chinese text.
+# Every decimal digit maps to "0", so page headers with changing numbers share a key.  Digits
+# are mapped on the UTF-8 bytes (no other character's encoding holds an ASCII byte, and
+# ``EF BC 90``-``99``, the full-width digits ``０``-``９``, always start a character):
+# ``str.translate`` or a regex substitution on the text is several times slower on Chinese text.
 ASCII_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-FULLWIDTH_DIGITS = "０１２３４５６７８９"
-FULLWIDTH_DIGIT = re.compile(f"[{FULLWIDTH_DIGITS}]")
+FULLWIDTH_DIGIT_UTF8 = re.compile(b"\xef\xbc[\x90-\x99]")
 
 # What a line's content is stripped of: leading spaces and heading marks, trailing spaces.
 LINE_LEAD, LINE_TRAIL = " \t\u3000#", " \t\u3000"
@@ -239,7 +244,7 @@ def remove_jump_markers(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> remove_jump_markers("全力冲刺。（下转第2版）\\n下一段", FurnitureConfig()).text
     '全力冲刺。\\n下一段'
     """
-    if cfg.jump_patterns == (JUMP,) and not JUMP_HINT.search(text):
+    if cfg.jump_patterns == (JUMP,) and not any(hint.search(text) for hint in JUMP_HINTS):
         return Cleaned(text)
     spans = []
     for m in _patterns(cfg).inline_jump.finditer(text):
@@ -260,11 +265,33 @@ class _Line(NamedTuple):
     content: str  # the line stripped of spaces and heading marks
 
 
+@functools.lru_cache(maxsize=16)
+def _line_pattern(max_chars: int | None) -> re.Pattern[str]:
+    """Each line after a line break; group 1 is the line after its leading spaces and heading
+    marks (trailing spaces still on).  Search ``"\\n" + text``: the first line has a break too.
+
+    With ``max_chars``, only the lines that may be short furniture: 2 to ``max_chars``
+    characters, trailing spaces aside, and nothing SENTENCE_PUNCT finds.  That is necessary
+    for :func:`_is_short` and :func:`_may_be_furniture`, and tested in C, so that the Python
+    tests run on few lines (a third of them in OCR pages).  Possessive quantifiers: the engine
+    never backtracks into a line.
+    """
+    if max_chars is None:
+        return re.compile(r"\n[ \t\u3000#]*+([^\n]*)")
+    short = rf"(?=[^\n]{{2,{max(2, max_chars)}}}+[ \t\u3000]*(?:\n|\Z))"
+    return re.compile(rf"\n[ \t\u3000#]*+{short}({_NO_SENTENCE_PUNCT})")
+
+
 def _contents(lines: list[str]) -> list[str]:
-    """Each line stripped of leading spaces and heading marks and of trailing spaces."""
-    return list(
-        map(str.rstrip, map(str.lstrip, lines, itertools.repeat(LINE_LEAD)), itertools.repeat(LINE_TRAIL))
-    )
+    """Each line found by a :func:`_line_pattern` stripped of trailing spaces too."""
+    return list(map(str.rstrip, lines, itertools.repeat(LINE_TRAIL)))
+
+
+@functools.lru_cache(maxsize=16)
+def _all_short_keys_found(keys: frozenset[str], max_chars: int) -> bool:
+    """Whether :func:`_line_pattern` lets through every line whose key is one of the short ``keys``."""
+    short = (key for key in keys if _is_short(key, max_chars))
+    return all(len(key) >= 2 and SENTENCE_PUNCT.search(key) is None for key in short)
 
 
 def _is_short(content: str, max_chars: int) -> bool:
@@ -274,7 +301,7 @@ def _is_short(content: str, max_chars: int) -> bool:
 
 def _keys(contents: list[str]) -> list[str]:
     """Each line content with its digits turned to 0 (in one pass over all of them)."""
-    return _digits_to_zero("\n".join(contents)).split("\n")
+    return _digits_to_zero("\n".join(contents)).split("\n") if contents else []
 
 
 def _digits_to_zero(text: str) -> str:
@@ -284,20 +311,7 @@ def _digits_to_zero(text: str) -> str:
     '第00版 Ａ0'
     """
     data = text.encode("utf-8", "surrogatepass").translate(ASCII_DIGITS_TO_ZERO)
-    text = data.decode("utf-8", "surrogatepass")
-    if any(digit in text for digit in FULLWIDTH_DIGITS):  # rare: the unicode stage made them ASCII
-        text = FULLWIDTH_DIGIT.sub("0", text)
-    return text
-
-
-def _lines_with(lines: list[str], keys: list[str], wanted: Container[str]) -> Iterator[tuple[int, int, int]]:
-    """``(index, start, end)`` of each line whose key is in ``wanted``, in order; ``lines`` is the
-    text split at its newlines, ``end`` the offset after the line's newline (if it has one)."""
-    start, previous = 0, 0  # offset of line ``previous``
-    for i in [i for i, key in enumerate(keys) if key in wanted]:
-        start += sum(map(len, lines[previous:i])) + i - previous
-        previous = i
-        yield i, start, start + len(lines[i]) + (i < len(lines) - 1)
+    return FULLWIDTH_DIGIT_UTF8.sub(b"0", data).decode("utf-8", "surrogatepass")
 
 
 def _may_be_furniture(line: str) -> bool:
@@ -347,22 +361,28 @@ def remove_recurring_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> remove_recurring_lines("".join(pages), FurnitureConfig()).text.count("Harbour Times")
     0
     """
-    lines = text.split("\n")
-    contents = _contents(lines)
-    keys = _keys(contents)
+    # the lines whose key can be a candidate below: the short lines that may be furniture, and
+    # the lines of ``recurring_lines`` (all lines, if some of those would not be let through)
+    max_chars = cfg.recurring_max_chars
+    found = _all_short_keys_found(cfg.recurring_lines, max_chars)
+    # (a line break before the first line too: the regex engine jumps from break to break fast)
+    lines = list(_line_pattern(max_chars if found else None).finditer("\n" + text))
+    keys = _keys(_contents([line[1] for line in lines]))
     counts = Counter(keys)
     # the keys seen min_repeats times, picked out in C: most lines are seen once
     frequent = itertools.compress(counts, map(cfg.min_repeats.__le__, counts.values()))
     candidates = {
         key
         for key in itertools.chain(cfg.recurring_lines.intersection(counts), frequent)
-        if _is_short(key, cfg.recurring_max_chars) and (key in cfg.recurring_lines or _may_be_furniture(key))
+        if _is_short(key, max_chars) and (key in cfg.recurring_lines or _may_be_furniture(key))
     }
     if not candidates:
         return Cleaned(text)
     by_key: dict[str, list[_Line]] = {}
-    for i, start, end in _lines_with(lines, keys, candidates):
-        by_key.setdefault(keys[i], []).append(_Line(start, end, contents[i]))
+    for line, key in zip(lines, keys, strict=True):
+        if key in candidates:
+            end = min(line.end(), len(text))  # after the line's newline, in ``text``
+            by_key.setdefault(key, []).append(_Line(line.start(), end, line[1].rstrip(LINE_TRAIL)))
     spans: list[tuple[int, int, str]] = []
     for key, repeats in by_key.items():
         if key in cfg.recurring_lines or _recur_like_headers(text, repeats, cfg):
@@ -536,7 +556,7 @@ def observe(text: str, cfg: FurnitureConfig) -> tuple[tuple[str, bool], ...]:
     max_chars = cfg.recurring_max_chars
     keys = [
         key
-        for key in _keys(_contents(text.split("\n")))
+        for key in _keys(_contents(_line_pattern(max_chars).findall("\n" + text)))
         if _is_short(key, max_chars) and _may_be_furniture(key)
     ]
     edge = cfg.edge_lines

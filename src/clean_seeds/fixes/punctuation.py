@@ -60,17 +60,24 @@ URL_ANCHOR = re.compile(r"://|www\.|@")
 URL_LOOKBACK = 64
 URL_WINDOW = 2048
 
-# The ASCII marks converted by `fullwidth_punctuation`, and their full-width forms.  The
-# pattern settles the common case in C: a mark right after or right before a Chinese character
-# matches with no group set; any other mark sets `far` and gets the full context scan.
-HALF_MARK = re.compile(f"[,;:!?](?:(?<=[{CJK}{CJK_PUNCT}].)|(?=[{CJK}{CJK_PUNCT}])|(?P<far>))")
+# The ASCII marks converted by `fullwidth_punctuation` and the brackets, and their full-width forms.
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+HALF_MARKS = ",;:!?"
+# Each mark of HALF_MARKS; the pattern settles the common case in C: a mark right after or
+# right before a Chinese character matches with no group set; any other mark sets `far` and
+# gets the full context scan.  One pattern per mark: the regex engine finds a literal first
+# character ten times faster than a character class (``[,;:!?]``).
+HALF_MARK = {
+    mark: re.compile(f"{re.escape(mark)}(?:(?<=[{CJK}{CJK_PUNCT}].)|(?=[{CJK}{CJK_PUNCT}])|(?P<far>))")
+    for mark in HALF_MARKS
+}
 # Marks that sit between digits in numbers (``1,234``, ``10:30``): kept there.
 NUMBER_MARKS = ",:"
 
-# ASCII brackets, which send their line to `fullwidth_brackets`; brackets of either width,
-# which it pairs with a stack within that line.
-ASCII_BRACKET = re.compile(r"[()]")
+# ASCII brackets, which send their line to `fullwidth_brackets` (one pattern per bracket: the
+# regex engine finds a literal ten times faster than a class, ``[()]``, in a long text);
+# brackets of either width, which it pairs with a stack within that line.
+ASCII_BRACKETS = (re.compile(r"\("), re.compile(r"\)"))
 ANY_BRACKET = re.compile(r"[()（）]")
 
 # An ASCII double quote, which sends its line to `fullwidth_quotes`; a pair of them on a line.
@@ -182,13 +189,16 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
-def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The bounds of each line holding a match of ``pattern``, in order, each once."""
-    lines: list[tuple[int, int]] = []
-    for m in pattern.finditer(text):
-        if not lines or m.start() >= lines[-1][1]:
-            lines.append(_line_bounds(text, m.start()))
-    return lines
+def _lines_with(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The bounds of each line holding a match of one of ``patterns``, in order, each once."""
+    lines: set[tuple[int, int]] = set()
+    for pattern in patterns:
+        line_end = 0  # of the line found last
+        for m in pattern.finditer(text):
+            if m.start() >= line_end:
+                line_start, line_end = _line_bounds(text, m.start())
+                lines.add((line_start, line_end))
+    return sorted(lines)
 
 
 def unify_ellipsis(text: str, cfg: PunctuationConfig) -> Cleaned:
@@ -233,7 +243,7 @@ def fullwidth_brackets(text: str, cfg: PunctuationConfig) -> Cleaned:
         return Cleaned(text)
     protected = protected_spans(text)
     positions = []
-    for line_start, line_end in _lines_with(text, ASCII_BRACKET):
+    for line_start, line_end in _lines_with(text, *ASCII_BRACKETS):
         for open_at, close_at in _bracket_pairs(text, line_start, line_end):
             if is_protected(protected, open_at) or is_protected(protected, close_at):
                 continue
@@ -241,7 +251,8 @@ def fullwidth_brackets(text: str, cfg: PunctuationConfig) -> Cleaned:
             if both_ascii and not HAS_CJK.search(text, open_at + 1, close_at):
                 continue
             positions += [open_at, close_at]
-    spans = [(pos, pos + 1, FULL_WIDTH.get(text[pos], text[pos])) for pos in sorted(positions)]
+    # (a full-width bracket of a pair stays as it is)
+    spans = [(pos, pos + 1, FULL_WIDTH[text[pos]]) for pos in sorted(positions) if text[pos] in "()"]
     return replace_spans(text, "fullwidth_brackets", spans)
 
 
@@ -311,14 +322,24 @@ def fullwidth_punctuation(text: str, cfg: PunctuationConfig) -> Cleaned:
     """
     if not has_cjk(text):
         return Cleaned(text)
-    protected = protected_spans(text)
-    spans = [
-        (m.start(), m.end(), FULL_WIDTH[m.group()])
-        for m in HALF_MARK.finditer(text)
-        # no Chinese right next to it (group `far`): look further, and mind numbers
-        if (m.lastgroup is None or _far_mark_is_chinese(text, m.start()))
-        and not (protected and is_protected(protected, m.start()))
-    ]
+    spans: list[tuple[int, int, str]] = []
+    far: list[int] = []  # marks with no Chinese right next to them (group `far`)
+    for mark in HALF_MARKS:
+        if mark in text:
+            found = list(HALF_MARK[mark].finditer(text))
+            near = [(m.start(), m.end(), FULL_WIDTH[mark]) for m in found if m.lastgroup is None]
+            spans += near
+            if len(near) < len(found):
+                far += [m.start() for m in found if m.lastgroup]
+    if far:  # look further, and mind numbers and URLs (a mark next to Chinese is in none:
+        # URLs and e-mail addresses are ASCII, and never start or end with a mark)
+        protected = protected_spans(text)
+        spans += [
+            (pos, pos + 1, FULL_WIDTH[text[pos]])
+            for pos in far
+            if _far_mark_is_chinese(text, pos) and not is_protected(protected, pos)
+        ]
+    spans.sort()
     return replace_spans(text, "fullwidth_punctuation", spans)
 
 

@@ -1,0 +1,121 @@
+"""The shortcuts that make `furniture` fast agree with the plain computations they replace."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clean_seeds.fixes import furniture
+from clean_seeds.fixes.furniture import FurnitureConfig
+
+from .conftest import seed_texts
+
+# the pre-check of the default jump patterns as one pattern, before it was split per first character
+JUMP_HINT_ONE = re.compile(
+    r"[转接Cc](?:(?<=[转接])至?[ \t]*(?:第|[0-9０-９A-Z一二三四五六七八九十百]|封)|(?<=[Cc])(?i:ont))"
+)
+
+# pieces of lines that sit on both sides of every test in `_line_pattern` and `_may_be_furniture`
+FRAGMENTS = [
+    "第3版", "第１２版", "— 12 —", "Page 3", "青岛日报 聚焦", "客户端:青岛观", "主编 赵波", "（下转封二）",
+    "转第5版", "接至 3", "Cont", "cont’d", "□", "■", "记者", "本报讯", "新华社", "电", "文/", "图：",
+    "一、", "(一)", "1.", "第一章", "，", "。", "；", "！", "？", "、", ",", ";", ":", "：", "—", "中", "报",
+    "a", "Z", "1", "９", " ", "  ", "\t", "\u3000", "#", "## ", "\r", "\xa0", "\u2028", "𠀀", "\n",
+]  # fmt: skip
+LINES = st.lists(st.sampled_from(FRAGMENTS), max_size=4).map("".join)
+TEXTS = st.lists(LINES, max_size=12).map("\n".join)
+
+
+def observe_reference(text: str, cfg: FurnitureConfig) -> tuple[tuple[str, bool], ...]:
+    """`observe` as first written: every line stripped, keyed and tested in Python."""
+    contents = [line.lstrip(furniture.LINE_LEAD).rstrip(furniture.LINE_TRAIL) for line in text.split("\n")]
+    keys = [
+        key
+        for key in map(furniture._digits_to_zero, contents)
+        if furniture._is_short(key, cfg.recurring_max_chars) and furniture._may_be_furniture(key)
+    ]
+    seen: dict[str, bool] = {}
+    for index, key in enumerate(keys):
+        seen.setdefault(key, index < cfg.edge_lines or index >= len(keys) - cfg.edge_lines)
+    return tuple(seen.items())
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("第12版 Ａ３", "第00版 Ａ0"),
+        ("０１２３４５６７８９", "0000000000"),
+        ("，：～＜１＞", "，：～＜0＞"),  # full-width punctuation shares the digits' first two bytes
+        ("\ud800３\udfff 9", "\ud8000\udfff 0"),  # lone surrogates pass through
+        ("٣ ¹ ½", "٣ ¹ ½"),  # other scripts' digits are left alone
+        ("", ""),
+    ],
+)
+def test_digits_to_zero(text_in: str, text_out: str) -> None:
+    assert furniture._digits_to_zero(text_in) == text_out
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_jump_hints_find_what_one_pattern_finds(text: str) -> None:
+    assert any(hint.search(text) for hint in furniture.JUMP_HINTS) == bool(JUMP_HINT_ONE.search(text))
+
+
+@pytest.mark.parametrize("max_chars", [0, 1, 2, 5, 40])
+def test_observe_matches_reference_on_seeds(max_chars: int) -> None:
+    cfg = FurnitureConfig(recurring_max_chars=max_chars, edge_lines=2)
+    for text in seed_texts().values():
+        assert furniture.observe(text, cfg) == observe_reference(text, cfg)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.sampled_from([1, 2, 3, 8, 40]))
+def test_observe_matches_reference(text: str, max_chars: int) -> None:
+    cfg = FurnitureConfig(recurring_max_chars=max_chars, edge_lines=1)
+    assert furniture.observe(text, cfg) == observe_reference(text, cfg)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, LINES, st.integers(2, 4), st.sampled_from([2, 5, 40]))
+def test_recurring_lines_same_through_the_line_filter(
+    body: str, repeated: str, times: int, max_chars: int
+) -> None:
+    """Only the lines `_line_pattern` lets through are read; reading every line gives the same."""
+    text = (f"\n{repeated}\n{body}" * times).replace("1", "7", 1)
+    cfg = FurnitureConfig(recurring_max_chars=max_chars, min_repeats=2, min_page_chars=0)
+    # a recurring key the filter would drop (a sentence) sends every line through the slow path
+    sentence = frozenset({"是。"})
+    assert not furniture._all_short_keys_found(sentence, max_chars)
+    every_line = dataclasses.replace(cfg, recurring_lines=sentence)
+    assert furniture.remove_recurring_lines(text, cfg) == furniture.remove_recurring_lines(text, every_line)
+
+
+@pytest.mark.parametrize(
+    ("keys", "found"),
+    [
+        (frozenset(), True),
+        (frozenset({"青岛日报 聚焦", "第0版"}), True),
+        (frozenset({"x"}), False),  # one character: the filter wants two
+        (frozenset({"你好，世界"}), False),  # a clause mark
+        (frozenset({"中,文"}), False),  # an ASCII comma beside CJK
+        (frozenset({"a, b"}), True),
+        (frozenset({"x" * 41}), True),  # not short: never a candidate
+    ],
+)
+def test_all_short_keys_found(keys: frozenset[str], found: bool) -> None:
+    assert furniture._all_short_keys_found(keys, 40) is found
+
+
+def test_corpus_keys_go_through_the_line_filter() -> None:
+    """Keys the collector finds are always let through, so the fast path is the one taken."""
+    cfg = FurnitureConfig(min_documents=2, min_document_share=0.5)
+    collect = furniture.collector(cfg)
+    for n in range(4):
+        collect.add(f"青岛日报 {n}版\n正文第{n}段。\n第{n}版\n")
+    keys = collect.finish().recurring_lines
+    assert keys == {"青岛日报 0版", "第0版"}
+    assert furniture._all_short_keys_found(keys, cfg.recurring_max_chars)
