@@ -295,3 +295,16 @@ def test_features_from_another_text_are_refused() -> None:
     dedup = Deduplicator(DedupConfig())
     with pytest.raises(ValueError, match="not those of its text"):
         dedup.process("d", LONG + "\n", features(OTHER + "\n", DedupConfig()))
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(64, 1), (128, 7), (3, 0), (256, 2**31 - 1)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    from clean_seeds.dedup.minhash import permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    mine = permutations(num_perm, seed)
+    assert np.array_equal(mine[0], a)
+    assert np.array_equal(mine[1], b)
+    assert mine[0].dtype == mine[1].dtype == np.uint32

@@ -3,18 +3,26 @@
 datasketch's ``MinHash.update`` permutes one hash value at a time; here a batch of
 paragraphs' shingle hashes is permuted as one ``(num_perm, shingles)`` array and reduced with
 ``np.minimum.reduceat``, in slices that fit the CPU cache, in a buffer reused from call to call
-(contiguous: a strided view of a wider buffer ran at a third of the speed).  The permutation parameters are
-taken from a ``datasketch.MinHash(num_perm, seed)``, so :meth:`Signer.minhash` hands out
-``LeanMinHash`` objects equal to what datasketch itself computes from the same shingle hashes.
+(contiguous: a strided view of a wider buffer ran at a third of the speed).
+
+The permutation parameters are drawn as datasketch draws them for a
+``MinHash(num_perm, seed, scheme="affine32")`` (a test checks they are the same), so
+:meth:`Signer.minhash` hands out ``LeanMinHash`` objects equal to what datasketch itself computes
+from the same shingle hashes.  datasketch is imported only there: importing it pulls in scipy,
+about a second of every run.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHash
 
 from .shingles import ShingleBatch
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 #: datasketch's permutation scheme used here: fmix32 pre-mix, then ``a * h + b mod 2^32``
 SCHEME = "affine32"
@@ -30,7 +38,7 @@ class Signer:
     def __init__(self, num_perm: int, seed: int) -> None:
         self.num_perm = num_perm
         self.seed = seed
-        a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+        a, b = permutations(num_perm, seed)
         self.a = np.ascontiguousarray(a, dtype=np.uint32)[:, None]
         self.b = np.ascontiguousarray(b, dtype=np.uint32)[:, None]
         self._buffer = np.empty(0, dtype=np.uint32)
@@ -66,7 +74,18 @@ class Signer:
 
     def minhash(self, signature: npt.NDArray[np.uint32]) -> LeanMinHash:
         """The datasketch object for one signature row."""
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=self.seed, hashvalues=signature, scheme=SCHEME)
+
+
+def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """The ``affine32`` permutation parameters (a odd, b) that datasketch 2's ``MinHash`` draws
+    for ``num_perm`` and ``seed``: a ``RandomState(seed)`` gives a, then b."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
