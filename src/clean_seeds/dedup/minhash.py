@@ -9,7 +9,7 @@ The permutation parameters are drawn as datasketch draws them for a
 ``MinHash(num_perm, seed, scheme="affine32")`` (a test checks they are the same), so
 :meth:`Signer.minhash` hands out ``LeanMinHash`` objects equal to what datasketch itself computes
 from the same shingle hashes.  datasketch is imported only there: importing it pulls in scipy,
-about a second of every run.
+about half a second of every run.
 """
 
 from __future__ import annotations
