@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_seeds.fixes import furniture
+from clean_seeds.fixes import furniture, furniture_recurring
 from clean_seeds.fixes.furniture import FurnitureConfig
 
 from .conftest import seed_texts
@@ -32,11 +32,15 @@ TEXTS = st.lists(LINES, max_size=12).map("\n".join)
 
 def observe_reference(text: str, cfg: FurnitureConfig) -> tuple[tuple[str, bool], ...]:
     """`observe` as first written: every line stripped, keyed and tested in Python."""
-    contents = [line.lstrip(furniture.LINE_LEAD).rstrip(furniture.LINE_TRAIL) for line in text.split("\n")]
+    contents = [
+        line.lstrip(furniture_recurring.LINE_LEAD).rstrip(furniture_recurring.LINE_TRAIL)
+        for line in text.split("\n")
+    ]
     keys = [
         key
-        for key in map(furniture._digits_to_zero, contents)
-        if furniture._is_short(key, cfg.recurring_max_chars) and furniture._may_be_furniture(key)
+        for key in map(furniture_recurring._digits_to_zero, contents)
+        if furniture_recurring._is_short(key, cfg.recurring_max_chars)
+        and furniture_recurring._may_be_furniture(key)
     ]
     seen: dict[str, bool] = {}
     for index, key in enumerate(keys):
@@ -56,7 +60,7 @@ def observe_reference(text: str, cfg: FurnitureConfig) -> tuple[tuple[str, bool]
     ],
 )
 def test_digits_to_zero(text_in: str, text_out: str) -> None:
-    assert furniture._digits_to_zero(text_in) == text_out
+    assert furniture_recurring._digits_to_zero(text_in) == text_out
 
 
 @settings(max_examples=300, deadline=None)
@@ -89,7 +93,7 @@ def test_recurring_lines_same_through_the_line_filter(
     cfg = FurnitureConfig(recurring_max_chars=max_chars, min_repeats=2, min_page_chars=0)
     # a recurring key the filter would drop (a sentence) sends every line through the slow path
     sentence = frozenset({"是。"})
-    assert not furniture._all_short_keys_found(sentence, max_chars)
+    assert not furniture_recurring._all_short_keys_found(sentence, max_chars)
     every_line = dataclasses.replace(cfg, recurring_lines=sentence)
     assert furniture.remove_recurring_lines(text, cfg) == furniture.remove_recurring_lines(text, every_line)
 
@@ -107,7 +111,7 @@ def test_recurring_lines_same_through_the_line_filter(
     ],
 )
 def test_all_short_keys_found(keys: frozenset[str], found: bool) -> None:
-    assert furniture._all_short_keys_found(keys, 40) is found
+    assert furniture_recurring._all_short_keys_found(keys, 40) is found
 
 
 def test_corpus_keys_go_through_the_line_filter() -> None:
@@ -118,4 +122,4 @@ def test_corpus_keys_go_through_the_line_filter() -> None:
         collect.add(f"青岛日报 {n}版\n正文第{n}段。\n第{n}版\n")
     keys = collect.finish().recurring_lines
     assert keys == {"青岛日报 0版", "第0版"}
-    assert furniture._all_short_keys_found(keys, cfg.recurring_max_chars)
+    assert furniture_recurring._all_short_keys_found(keys, cfg.recurring_max_chars)

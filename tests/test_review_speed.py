@@ -11,12 +11,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from clean_seeds.fixes import review
+from clean_seeds.fixes import review, review_stats
 from clean_seeds.fixes.review import NgramSketch, ReviewConfig
 from tests.conftest import seed_texts
 
 MASK = (1 << 64) - 1
-CJK_CHAR = re.compile(f"[{review._CJK}]")
+CJK_CHAR = re.compile(f"[{review_stats._CJK}]")
 TEXTS = (
     *seed_texts().values(),
     "数打法" * 50 + "新打法",
@@ -42,10 +42,10 @@ def reference_table(texts: tuple[str, ...], width_bits: int) -> np.ndarray:
                 gram = text[i : i + n]
                 if all(CJK_CHAR.match(ch) for ch in gram):
                     a, b, c = (ord(ch) for ch in gram.ljust(3, "\0"))
-                    key = (a * review._P0 + b * review._P1 + c) & MASK
-                    for row, seed in enumerate(review._ROW_SEEDS):
+                    key = (a * review_stats._P0 + b * review_stats._P1 + c) & MASK
+                    for row, seed in enumerate(review_stats._ROW_SEEDS):
                         counts[row, ((key * seed) & MASK) >> (64 - width_bits)] += 1
-    table = np.zeros((len(review._ROW_SEEDS), 1 << width_bits), dtype=np.uint32)
+    table = np.zeros((len(review_stats._ROW_SEEDS), 1 << width_bits), dtype=np.uint32)
     for (row, column), count in counts.items():
         table[row, column] = count
     return table
@@ -72,7 +72,7 @@ def test_cjk_runs(text: str, codes: str) -> None:
 
 @pytest.mark.parametrize("batch_bytes", [2, 1000, 1 << 22])
 def test_sketch_matches_one_at_a_time_count(monkeypatch: pytest.MonkeyPatch, batch_bytes: int) -> None:
-    monkeypatch.setattr(review, "_BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(review_stats, "_BATCH_BYTES", batch_bytes)
     sketch = NgramSketch(12)
     for text in TEXTS:
         sketch.add(text)

@@ -7,33 +7,26 @@ Some faults a careful editor would fix are too uncertain for a tool: a doubled c
 returns review flags (:func:`edits.flag`) and the text unchanged.
 
 Doubled characters and name variants are judged by corpus statistics gathered by
-:func:`collector`: exact counts of the few candidate forms, and a count-min sketch of CJK
-character bigrams and trigrams (fixed memory) for how often the single form occurs.  Without a corpus
-pass those two rules flag nothing.
+:func:`collector` (:mod:`.review_stats`): exact counts of the few candidate forms, and a
+count-min sketch of CJK character bigrams and trigrams (fixed memory) for how often the single
+form occurs.  Without a corpus pass those two rules flag nothing.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
-
-import numpy as np
+from dataclasses import dataclass, field
 
 from ..edits import flag
 from ..models import Cleaned, Edit
+from .review_stats import NgramSketch as NgramSketch
+from .review_stats import _name_pattern
+from .review_stats import cjk_runs as cjk_runs
+from .review_stats import collector as collector
+from .review_stats import observe as observe
 
 STAGE = "review"
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-
-# A CJK character written twice; the characters around it give the single form's context.
-DOUBLED = re.compile(rf"([{_CJK}])\1")
-
-# Four CJK characters: the form around a doubled character that is counted.
-CJK4 = re.compile(f"[{_CJK}]{{4}}")
 
 # Closing or clause punctuation: a text that starts with one starts mid-sentence.
 NON_INITIAL_PUNCT = "，。、；：！？）》」』”’,.;:!?)]}…"
@@ -108,15 +101,6 @@ class ReviewConfig:
             raise ValueError(f"review.sketch_width_bits must be in 10..26, got {self.sketch_width_bits}")
         if not self.name_anchors:
             raise ValueError("review.name_anchors must not be empty; disable name_variant instead")
-
-
-@functools.lru_cache(maxsize=16)
-def _name_pattern(anchors: tuple[str, ...]) -> re.Pattern[str]:
-    """Two CJK characters before an anchor; an opening bracket takes two more as context."""
-    brackets = "".join(re.escape(a) for a in anchors if a in "(（")
-    words = "|".join(re.escape(a) for a in anchors if a not in "(（")
-    context = "|".join(p for p in (f"[{brackets}][{_CJK}]{{1,2}}" if brackets else "", words) if p)
-    return re.compile(rf"([{_CJK}]{{2}})(?=({context}))")
 
 
 @functools.lru_cache(maxsize=16)
@@ -276,208 +260,3 @@ def truncated_document(text: str, cfg: ReviewConfig) -> Cleaned:
 
 
 RULES = (doubled_character, name_variant, stranded_headline, truncated_document)
-
-
-# --- Corpus statistics ----------------------------------------------------------------------
-
-_MASK = (1 << 64) - 1
-_P0, _P1 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F  # odd multipliers mixing a trigram's characters
-_ROW_SEEDS = (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
-
-
-def _cjk_code_table() -> np.ndarray:
-    """Each UTF-16 code unit to itself if it is a CJK character (the ranges of _CJK), else to 0."""
-    units = np.arange(1 << 16, dtype=np.uint16)
-    cjk = ((units >= 0x3400) & (units <= 0x4DBF)) | ((units >= 0x4E00) & (units <= 0x9FFF))
-    return np.where(cjk, units, np.uint16(0))
-
-
-_CJK_CODES = _cjk_code_table()
-
-# The sketch hashes its pending cjk_runs in batches of about this many bytes (two a character):
-# bounded memory, yet few batches, since each costs a pass over the table.
-_BATCH_BYTES = 1 << 22
-
-
-def cjk_runs(text: str) -> bytes:
-    """The CJK characters of ``text`` as uint16 codes, each run of them followed by one 0: all
-    :class:`NgramSketch` needs of a text, and smaller than it (bytes pickle fastest).
-
-    >>> np.frombuffer(cjk_runs("中文 ok 字"), dtype=np.uint16).tolist()
-    [20013, 25991, 0, 23383, 0]
-    """
-    if len(text) < 3:  # too short to count, as the sketch has always had it
-        return b""
-    # the "\0" ends the last run; surrogate halves (characters beyond U+FFFF) are not CJK here
-    codes = _CJK_CODES[np.frombuffer((text + "\0").encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
-    cjk = codes != 0
-    cjk[1:] |= cjk[:-1]  # a CJK character or the first character after a run (numpy reads first)
-    return codes[cjk].tobytes()
-
-
-def _ngram_hashes(runs: np.ndarray) -> np.ndarray:
-    """The hashes of the CJK bigrams and trigrams in :func:`cjk_runs` output (one or more, joined)."""
-    cjk = runs != 0
-    pairs = cjk[:-1] & cjk[1:]
-    wide = runs.astype(np.uint64)
-    bigrams = wide[:-1] * np.uint64(_P0) + wide[1:] * np.uint64(_P1)  # a trigram ending in 0
-    trigrams = bigrams[:-1] + wide[2:]
-    return np.concatenate((bigrams[pairs], trigrams[pairs[:-1] & pairs[1:]]))
-
-
-class NgramSketch:
-    """Count-min sketch of CJK character bigrams and trigrams, filled with numpy in batches.
-
-    Estimates use count-mean-min (each row's count minus its expected collisions, median over
-    rows), so they are nearly unbiased; ``noise`` is the typical error of one estimate.
-    """
-
-    def __init__(self, width_bits: int) -> None:
-        self.width = 1 << width_bits
-        self.shift = np.uint64(64 - width_bits)
-        self.table = np.zeros((len(_ROW_SEEDS), self.width), dtype=np.uint32)
-        self.total = 0
-        self._pending: list[bytes] = []
-        self._pending_size = 0
-
-    def add(self, text: str) -> None:
-        """Count the CJK n-grams of ``text``."""
-        self.add_runs(cjk_runs(text))
-
-    def add_runs(self, runs: bytes) -> None:
-        """Count the n-grams of one text's :func:`cjk_runs`."""
-        if runs:
-            self._pending.append(runs)
-            self._pending_size += len(runs)
-            if self._pending_size >= _BATCH_BYTES:
-                self.flush()
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        hashes = _ngram_hashes(np.frombuffer(b"".join(self._pending), dtype=np.uint16))
-        self._pending, self._pending_size = [], 0
-        self.total += len(hashes)
-        index = np.empty(len(hashes), dtype=np.intp)  # bincount's own type: no conversion
-        unsigned = index.view(np.uint64)
-        for row, seed in enumerate(_ROW_SEEDS):
-            np.right_shift(np.multiply(hashes, np.uint64(seed), out=unsigned), self.shift, out=unsigned)
-            counts = np.bincount(index, minlength=self.width)
-            np.add(self.table[row], counts, out=self.table[row], casting="unsafe")  # wraps like uint32
-
-    def count(self, ngram: str) -> float:
-        """Estimated occurrences of a two- or three-character string."""
-        a, b, c = (ord(ch) for ch in ngram[:3].ljust(3, "\0"))
-        key = (a * _P0 + b * _P1 + c) & _MASK
-        shift = int(self.shift)
-        values = [
-            int(self.table[row, ((key * seed) & _MASK) >> shift]) for row, seed in enumerate(_ROW_SEEDS)
-        ]
-        estimates = sorted(v - (self.total - v) / (self.width - 1) for v in values)
-        middle = (estimates[1] + estimates[2]) / 2
-        return max(0.0, min(middle, *values))
-
-    @property
-    def noise(self) -> float:
-        return math.sqrt(self.total / self.width)
-
-
-@dataclass(frozen=True)
-class Observation:
-    """What one document shows the review statistics: its length and :func:`cjk_runs` (for
-    the n-gram sketch), its doubled characters (``XX`` with the ``aXXb`` form around them, or
-    ``""``) and the (name, context) pairs before its name anchors."""
-
-    chars: int
-    cjk_runs: bytes
-    doubled: tuple[tuple[str, str], ...]
-    names: tuple[tuple[str, str], ...]
-
-
-def observe(text: str, cfg: ReviewConfig) -> Observation:
-    """The review statistics of one document, for :class:`ReviewCollector` (pure).
-
-    >>> observe("潍柴(青岛)和谐谐发展", ReviewConfig()).doubled
-    (('谐谐', '和谐谐发'),)
-    """
-    doubled = []
-    for m in DOUBLED.finditer(text):
-        form = text[m.start() - 1 : m.end() + 1] if m.start() > 0 else ""
-        doubled.append((m.group(), form if len(form) == 4 and CJK4.fullmatch(form) else ""))
-    names = tuple((m.group(1), m.group(2)) for m in _name_pattern(cfg.name_anchors).finditer(text))
-    return Observation(len(text), cjk_runs(text), tuple(doubled), names)
-
-
-class ReviewCollector:
-    """Gathers the corpus statistics the review rules need, in bounded memory."""
-
-    def __init__(self, cfg: ReviewConfig) -> None:
-        self.cfg = cfg
-        self.sketch = NgramSketch(cfg.sketch_width_bits)
-        self.sketched_chars = 0
-        self.doubled_pairs: Counter[str] = Counter()  # "XX" -> occurrences
-        self.doubled_forms: Counter[str] = Counter()  # "aXXb" -> occurrences
-        self.names: Counter[tuple[str, str]] = Counter()  # (name, context) -> occurrences
-
-    def add(self, text: str) -> None:
-        self.take(observe(text, self.cfg))
-
-    def take(self, seen: Observation) -> None:
-        """Count one document's :func:`observe` result (the n-gram sketch takes the first
-        ``sketch_max_chars`` characters of the corpus)."""
-        if self.sketched_chars < self.cfg.sketch_max_chars:
-            self.sketch.add_runs(seen.cjk_runs)
-            self.sketched_chars += seen.chars
-        for pair, form in seen.doubled:
-            self.doubled_pairs[pair] += 1
-            if form:
-                self._count(self.doubled_forms, form)
-        for name in seen.names:
-            self._count(self.names, name)
-
-    def _count(self, counter: Counter, key: object) -> None:
-        if key in counter or len(counter) < self.cfg.max_tracked_forms:
-            counter[key] += 1
-
-    def finish(self) -> ReviewConfig:
-        self.sketch.flush()
-        return replace(self.cfg, doubled_forms=self._typo_forms(), name_variants=self._name_variants())
-
-    def _typo_forms(self) -> frozenset[str]:
-        cfg = self.cfg
-        threshold = cfg.min_single_count - 0.5 + 3 * self.sketch.noise
-        return frozenset(
-            form
-            for form in self.doubled_forms
-            if form[1] not in cfg.common_reduplications
-            and self.doubled_pairs[form[1:3]] <= cfg.max_doubled_count
-            and self.sketch.count(form[0] + form[2:]) >= threshold
-        )
-
-    def _name_variants(self) -> frozenset[tuple[str, str, str]]:
-        """Pairs of names differing in one character, one rare and one frequent, same context."""
-        cfg = self.cfg
-        groups: dict[tuple[str, str, int], list[str]] = {}
-        for name, context in self.names:
-            for position in range(len(name)):
-                wildcard = name[:position] + "?" + name[position + 1 :]
-                groups.setdefault((wildcard, context, position), []).append(name)
-        variants = set()
-        rare_limit = cfg.max_variant_count + 0.5 + 3 * self.sketch.noise
-        for (_wildcard, context, _position), names in groups.items():
-            if len(names) < 2:
-                continue
-            for rare in names:
-                rare_count = self.names[rare, context]
-                if self.sketch.count(rare) > rare_limit:
-                    continue
-                for usual in names:
-                    usual_count = self.names[usual, context]
-                    if usual_count >= cfg.min_name_count and usual_count >= cfg.name_ratio * rare_count:
-                        variants.add((rare, context, usual))
-        return frozenset(variants)
-
-
-def collector(cfg: ReviewConfig) -> ReviewCollector:
-    """The corpus pass for doubled characters and name variants (see :func:`pipeline.prepare`)."""
-    return ReviewCollector(cfg)
