@@ -195,7 +195,9 @@ class Deduplicator:
         local_bands: dict[int, int] = {}
         local_fps: dict[int, int] = {}
         kept = batch.plain.copy()
-        for u in np.flatnonzero(~batch.plain).tolist():
+        for u in np.flatnonzero(batch.alone).tolist():
+            kept[u] = self._decide_alone(batch, units, u)
+        for u in np.flatnonzero(~batch.plain & ~batch.alone).tolist():
             (doc, _), i, g = units[u], batch.paras[u], batch.gids[u]
             shared_exact = batch.exact.has_shared(u)
             found = batch.exact_hits[u]
@@ -230,6 +232,24 @@ class Deduplicator:
             for k in shared_fps:
                 local_fps.setdefault(k, g)
         self._index_kept(batch, kept)
+
+    def _decide_alone(self, batch: Batch, units: list[tuple[_Doc, int]], u: int) -> bool:
+        """Decide a row that shares no key within its batch (only the index can hold its
+        twin), as the loop of :meth:`_decide_batch` would; True if it is kept."""
+        cfg = self.cfg
+        (doc, _), i = units[u], batch.paras[u]
+        found = batch.exact_hits[u]
+        if cfg.exact_duplicate and found >= 0 and int(self._hi.data[found]) == int(doc.hi[i]):
+            self._mark(doc, i, EXACT, found, similarity=1.0)
+            return False
+        if cfg.near_duplicate and batch.band_hit[u]:
+            best, similarity = batch.near_best.get(u, (-1, 0.0))
+            if best >= 0:
+                self._mark(doc, i, NEAR, best, similarity=round(similarity, 4))
+                return False
+        if cfg.contained_paragraph and u in batch.containers:
+            return not self._contained(doc, i, batch, u, batch.containers[u])
+        return True
 
     def _local_containers(
         self, batch: Batch, u: int, shared: Sequence[int], local_fps: dict[int, int]
