@@ -68,7 +68,7 @@ class Batch:
         shared = self.exact.n_shared + self.bands.n_shared + self.fps.n_shared
         self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~has_containers & ~local_votes
         #: rows with a hit in the index but no key shared within the batch: the batch's own
-        #: decisions cannot change theirs, nor theirs the batch's (most rows with a hit)
+        #: decisions cannot change theirs, nor theirs the batch's
         self.alone = ~self.plain & (shared == 0)
         #: (row, indexed paragraph) -> (shingles in common, the paragraph's shingle count), for
         #: the row's LSH candidates and containers in the index, all verified in one go
