@@ -169,7 +169,7 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
     hit = batch.fps.found >= 0
     if not hit.any():
         return {}
-    pairs = np.sort((batch.fps.rows[hit].astype(U64) << U64(32)) | batch.fps.found[hit].astype(U64))
+    pairs = np.sort(_pair_keys(batch.fps.rows[hit], batch.fps.found[hit]))
     starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
     votes = np.diff(np.append(starts, len(pairs)))
     rows = (pairs[starts] >> U64(32)).astype(np.int64)
