@@ -219,8 +219,18 @@ def segments(
     """``values[starts[k] : starts[k] + sizes[k]]`` for every k, concatenated, and their bounds."""
     bounds = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=bounds[1:])
-    index = np.arange(int(bounds[-1]), dtype=np.int64) + np.repeat(starts - bounds[:-1], sizes)
-    return values[index], bounds
+    return values[ranges(starts, sizes)], bounds
+
+
+def ranges(starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """``arange(s, s + n)`` for each start s and length n, concatenated.
+
+    >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
 
 
 def common_counts(

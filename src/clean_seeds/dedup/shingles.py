@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from .index import ranges
+
 U64 = np.uint64
 MASK64 = (1 << 64) - 1
 
@@ -330,13 +332,6 @@ def _word_hashes(
     return _fmix64(prefix[firsts + lengths] - prefix[firsts])
 
 
-def _ranges(starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """``arange(s, s + n)`` for each start s and length n, concatenated."""
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if len(ends) else 0
-    return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
-
-
 _POWERS = [np.ones(1, dtype=U64)]
 
 
@@ -368,7 +363,7 @@ def _windows(
     for j in range(1, widest):
         narrow = width == j  # out holds the j-token windows now
         if narrow.any():
-            where = _ranges(first[narrow], last[narrow] - first[narrow] - j + 1)
+            where = ranges(first[narrow], last[narrow] - first[narrow] - j + 1)
             saved.append((where, out[where]))
         mult = (mult * SHINGLE_BASE) & MASK64
         n = len(tok) - j
