@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import random
 import re
 from collections import Counter
 
@@ -70,9 +71,12 @@ def test_cjk_runs(text: str, codes: str) -> None:
     assert np.frombuffer(review.cjk_runs(text), dtype=np.uint16).tolist() == [ord(c) for c in codes]
 
 
-@pytest.mark.parametrize("batch_bytes", [2, 1000, 1 << 22])
-def test_sketch_matches_one_at_a_time_count(monkeypatch: pytest.MonkeyPatch, batch_bytes: int) -> None:
+@pytest.mark.parametrize(("batch_bytes", "hash_block"), [(2, 1), (1000, 3), (1 << 22, 7), (1 << 22, 1 << 16)])
+def test_sketch_matches_one_at_a_time_count(
+    monkeypatch: pytest.MonkeyPatch, batch_bytes: int, hash_block: int
+) -> None:
     monkeypatch.setattr(review_stats, "_BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(review_stats, "_HASH_BLOCK", hash_block)
     sketch = NgramSketch(12)
     for text in TEXTS:
         sketch.add(text)
@@ -96,3 +100,24 @@ def test_collector_caps_the_sketch_in_corpus_order() -> None:
 def test_observation_is_smaller_than_the_text() -> None:
     text = seed_texts()[next(iter(seed_texts()))]
     assert len(pickle.dumps(review.observe(text, ReviewConfig()))) < len(text.encode("utf-8"))
+
+
+NAME_ALPHABET = "集团公司股份控(（中国青岛潍柴雅a )）\n"
+
+
+@pytest.mark.parametrize("anchors", [ReviewConfig().name_anchors, ("(",), ("集团", "集"), ("公司",), ("a(",)])
+def test_names_found_from_the_anchors_are_those_of_a_full_scan(anchors: tuple[str, ...]) -> None:
+    """Adjacent anchors, anchors inside names and brackets inside contexts: the same pairs as
+    ``finditer`` over every character, which takes a name's two characters before going on."""
+    rng = random.Random(7)
+    texts = [
+        *seed_texts().values(),
+        *("".join(rng.choices(NAME_ALPHABET, k=rng.randint(0, 40))) for _ in range(3000)),
+    ]
+    pattern = review_stats._name_pattern(anchors)
+    found = 0
+    for text in texts:
+        expected = tuple((m.group(1), m.group(2)) for m in pattern.finditer(text))
+        assert review_stats.names_before_anchors(text, anchors) == expected, text
+        found += len(expected)
+    assert found > 20  # the texts do exercise the anchors
