@@ -302,7 +302,7 @@ def report(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help=f"exit 1 if core CER >= {CER_LIMIT:.0%}")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 if core CER >= {CER_LIMIT * 100:.0f}%%")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--share", type=float, default=1.0, help="share of the seed paragraphs used (0-1]")
     parser.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -217,3 +218,16 @@ def test_doctests(module: ModuleType) -> None:
     """The benchmarks folder is outside pytest's testpaths: run its doctests here."""
     failures, _tests = doctest.testmod(module)
     assert failures == 0
+
+
+SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py") if "__main__" in p.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_benchmark_script_explains_itself(script: str) -> None:
+    """``--help`` prints the usage and exits 0 (argparse formats help strings with %)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage:")
