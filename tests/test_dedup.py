@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -270,14 +271,46 @@ def test_features_of_many_documents_equal_one_at_a_time(seed_texts: list[str]) -
     texts = [*seed_texts, "", "\n\n", LONG + "\n" + FOX + "\n", "-" * 40 + "\n"]
     cfg = DedupConfig()
     for many, text in zip(features_many(texts, cfg), texts, strict=True):
-        one = features(text, cfg)
-        for name in ("digest", "lines", "blank", "para_line", "size", "long"):
-            assert getattr(many, name) == getattr(one, name), name
-        for name in ("lo", "hi", "length", "shingles", "shingle_bounds", "fps", "fp_bounds"):
-            assert np.array_equal(getattr(many, name), getattr(one, name)), name
-        assert (many.bands is None) == (one.bands is None)
-        if one.bands is not None:
-            assert np.array_equal(many.bands, one.bands)
+        _same_features(many, features(text, cfg))
+
+
+def _same_features(a: Any, b: Any) -> None:
+    for name in ("digest", "lines", "blank", "para_line", "size", "long"):
+        assert getattr(a, name) == getattr(b, name), name
+    for name in ("lo", "hi", "length", "shingles", "shingle_bounds", "fps", "fp_bounds"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+        assert getattr(a, name).dtype == getattr(b, name).dtype, name
+    assert (a.bands is None) == (b.bands is None)
+    if b.bands is not None:
+        assert np.array_equal(a.bands, b.bands)
+        assert a.bands.shape == b.bands.shape
+
+
+@pytest.mark.parametrize("cfg", [DedupConfig(), DedupConfig(near_duplicate=False, contained_paragraph=False)])
+def test_features_pickle_to_equal_features_that_decide_the_same(
+    seed_texts: list[str], cfg: DedupConfig
+) -> None:
+    """Workers send features pickled in one buffer; what arrives decides as the original does."""
+    from clean_seeds.dedup.features import features_many
+
+    texts = [
+        *seed_texts,
+        seed_texts[0],
+        "",
+        "\n\n",
+        "x",
+        LONG + "\n" + FOX + "\n",
+        OTHER.replace("6.8", "6.9"),
+    ]
+    found = features_many(texts, cfg)
+    sent = [pickle.loads(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)) for f in found]
+    for a, b in zip(sent, found, strict=True):
+        _same_features(a, b)
+    documents = [(f"d{n}", text) for n, text in enumerate(texts)]
+    direct = Deduplicator(cfg).process_many([(d, t, f) for (d, t), f in zip(documents, found, strict=True)])
+    received = Deduplicator(cfg).process_many([(d, t, f) for (d, t), f in zip(documents, sent, strict=True)])
+    assert received == direct
+    assert sum(len(r.edits) for r in direct) > 0
 
 
 def test_process_many_decides_as_process_one_by_one(seed_texts: list[str]) -> None:

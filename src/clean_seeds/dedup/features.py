@@ -8,10 +8,12 @@ vectorised batch for several documents) and the process holding the index only d
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
 from operator import add, not_
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +52,38 @@ class Features:
     shingle_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
     fps: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))
     fp_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as one buffer for all the arrays (and the line spans), for worker processes:
+        pickling numpy arrays one by one cost more than the rest of what a worker sends back."""
+        spans = np.array(self.lines, dtype=np.int64).reshape(-1)
+        arrays = [spans, *(getattr(self, name) for name in _PACKED)]
+        layout = tuple(None if a is None else (a.dtype.str, a.shape) for a in arrays)
+        blob = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays if a is not None)
+        plain = (self.digest, self.blank, self.para_line, self.size, self.long)
+        return _unpack, (plain, layout, blob)
+
+
+#: the arrays of :class:`Features` in its pickled buffer: 8-byte values first, so all stay aligned
+_PACKED = ("lo", "hi", "length", "bands", "shingle_bounds", "fps", "fp_bounds", "shingles")
+
+
+def _unpack(plain: tuple[Any, ...], layout: tuple[Any, ...], blob: bytes) -> Features:
+    """:class:`Features` from its pickled form (the arrays are read-only views of ``blob``)."""
+    arrays: list[Any] = []
+    at = 0
+    for entry in layout:
+        if entry is None:
+            arrays.append(None)
+            continue
+        dtype, shape = np.dtype(entry[0]), entry[1]
+        count = math.prod(shape)
+        arrays.append(np.frombuffer(blob, dtype, count, at).reshape(shape))
+        at += count * dtype.itemsize
+    spans, packed = iter(arrays[0].tolist()), dict(zip(_PACKED, arrays[1:], strict=True))
+    digest_, blank, para_line, size, long = plain
+    lines = list(zip(spans, spans, strict=False))  # (start, end) pairs of the flat spans
+    return Features(digest_, lines, blank, para_line, size, long=long, **packed)
 
 
 @functools.lru_cache(maxsize=4)
