@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from .batch import Batch
 from .config import DedupConfig
 from .features import Features, digest, features
 from .index import KeyIndex, ShingleStore
+from .removal import removal_spans, repeated_runs
 
 U64 = np.uint64
 EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_paragraph"
@@ -373,7 +374,7 @@ class Deduplicator:
         is_short = [False] * len(lo)
         for i in short:
             is_short[i] = True
-        for run in _runs(twin):
+        for run in repeated_runs(twin):
             if len(run) >= 2 and int(doc.length[run].sum()) >= self.cfg.min_chars:
                 for i in run:
                     if is_short[i]:
@@ -391,31 +392,10 @@ class Deduplicator:
 
     def _finish(self, doc: _Doc) -> None:
         """Compute the removal spans and the final line of every kept paragraph."""
-        lines, blank = doc.lines, doc.blank
-        removed_newlines = 0
-        consumed = -1  # last line index a span has covered
-        finals = np.zeros(len(doc.para_line), dtype=np.uint32)
-        for i, line in enumerate(doc.para_line):
-            start, end = lines[line]
-            if doc.rule[i] is None:
-                finals[i] = line + 1 - removed_newlines
-                continue
-            if end < doc.size:  # the line has a line break
-                last = line
-                if 0 < line < len(lines) - 1 and blank[line - 1] and blank[line + 1]:
-                    last = line + 1  # between blank lines: take one of them along
-                span_end = min(lines[last][1] + 1, doc.size)
-                removed_newlines += last - line + (span_end > lines[last][1])
-                consumed = last
-            else:
-                span_end = end
-                if start > 0 and consumed != line - 1:
-                    start -= 1
-                    removed_newlines += 1
-                consumed = line
-            doc.spans.append((start, span_end, i))
-        _trim_trailing_blank(doc)
-        self._final_line.put(doc.base, finals)
+        removed = [rule is not None for rule in doc.rule]
+        spans, finals = removal_spans(doc.lines, doc.blank, doc.para_line, doc.size, removed)
+        doc.spans = spans
+        self._final_line.put(doc.base, np.array(finals, dtype=np.uint32))
         doc.lo = doc.hi = doc.long_lo = doc.fps = np.zeros(0, U64)
         doc.bands, doc.shingles = None, np.zeros(0, np.uint32)
 
@@ -456,36 +436,3 @@ def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int
         return 0
     # a value past the end of ``large`` is clipped onto its last, smaller value: no match
     return int(np.count_nonzero(large.take(np.searchsorted(large, small), mode="clip") == small))
-
-
-def _trim_trailing_blank(doc: _Doc) -> None:
-    """When the removals run to the end of the text, take the blank lines before them too.
-
-    Otherwise the text would end in a blank line, which the whitespace stage would remove on
-    the next run (and a run on its own output must change nothing).
-    """
-    if not doc.spans or doc.spans[-1][1] < doc.size:
-        return
-    j = len(doc.spans) - 1
-    while j > 0 and doc.spans[j - 1][1] == doc.spans[j][0]:
-        j -= 1
-    start, end, i = doc.spans[j]
-    k = doc.para_line[i] - 1
-    while k >= 0 and doc.blank[k]:
-        start = doc.lines[k][0]
-        k -= 1
-    doc.spans[j] = (start, end, i)
-
-
-def _runs(twin: list[int]) -> Iterator[list[int]]:
-    """Maximal runs of paragraphs whose kept twins are consecutive paragraphs (a repeated block)."""
-    run: list[int] = []
-    for i, t in enumerate(twin):
-        if t >= 0 and run and twin[run[-1]] + 1 == t:
-            run.append(i)
-            continue
-        if run:
-            yield run
-        run = [i] if t >= 0 else []
-    if run:
-        yield run
