@@ -121,3 +121,19 @@ def test_names_found_from_the_anchors_are_those_of_a_full_scan(anchors: tuple[st
         assert review_stats.names_before_anchors(text, anchors) == expected, text
         found += len(expected)
     assert found > 20  # the texts do exercise the anchors
+
+
+def test_doubled_characters_found_with_numpy_are_those_of_the_regex() -> None:
+    """Runs of three and more, characters beyond U+FFFF (two UTF-16 units) and lone surrogates."""
+    rng = random.Random(11)
+    alphabet = ["谐", "谐", "和", "a", " ", "\n", "𠀀", "\udc80", "\ud800", "㐀", "鿿", "䶿", "一"]
+    texts = [
+        *seed_texts().values(),
+        *("".join(rng.choices(alphabet, k=rng.randint(0, 14))) for _ in range(5000)),
+    ]
+    found = 0
+    for text in texts:
+        expected = [m.start() for m in review_stats.DOUBLED.finditer(text)]
+        assert review_stats.doubled_starts(text) == expected, repr(text)
+        found += len(expected)
+    assert found > 1000
