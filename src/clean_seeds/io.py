@@ -90,18 +90,22 @@ def _relative_files(folder: Path) -> Iterator[str]:
         yield from (prefix + name for name in files if not name.startswith("."))
 
 
-def read_file(source: Source, cfg: InputConfig) -> Document | Skipped:
-    """Read and decode one text file; problems come back as :class:`Skipped`."""
+def read_file(source: Source, cfg: InputConfig) -> tuple[Document | Skipped, int]:
+    """Read and decode one text file (problems come back as :class:`Skipped`), and how many
+    bytes it had (0 when skipped).  One open, one ``fstat``: system calls are dear on some
+    machines, and there is one file per document."""
     assert source.path is not None
     rel = source.id
     try:
-        size = source.path.stat().st_size
-        if size > cfg.max_file_bytes:
-            return Skipped(rel, "too_large", f"{rel}: {size} bytes is over max_file_bytes")
-        raw = source.path.read_bytes()
+        with open(source.path, "rb", buffering=0) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > cfg.max_file_bytes:
+                return Skipped(rel, "too_large", f"{rel}: {size} bytes is over max_file_bytes"), 0
+            raw = stream.read()
     except OSError as err:
-        return Skipped(rel, "unreadable", f"{rel}: cannot read ({err.strerror or err})")
-    return decode_document(rel, raw, cfg)
+        return Skipped(rel, "unreadable", f"{rel}: cannot read ({err.strerror or err})"), 0
+    item = decode_document(rel, raw, cfg)
+    return item, 0 if isinstance(item, Skipped) else len(raw)
 
 
 def decode_document(doc_id: str, raw: bytes, cfg: InputConfig) -> Document | Skipped:

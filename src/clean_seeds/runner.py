@@ -96,8 +96,7 @@ def _init_worker(config: Config) -> None:
 def _read(source: Source, config: Config) -> tuple[Document | Skipped, int]:
     """The document (or why it is skipped) and its size in input bytes."""
     if source.path is not None:
-        item = read_file(source, config.input)
-        return item, source.path.stat().st_size if not isinstance(item, Skipped) else 0
+        return read_file(source, config.input)
     return read_record(source), len(source.line or b"")
 
 
