@@ -137,3 +137,38 @@ def test_doubled_characters_found_with_numpy_are_those_of_the_regex() -> None:
         assert review_stats.doubled_starts(text) == expected, repr(text)
         found += len(expected)
     assert found > 1000
+
+
+def test_name_variants_found_from_their_names_are_those_of_every_first_character() -> None:
+    """Overlapping names (雅柴 in 雅雅柴), names inside contexts and runs of matches: the flags
+    are those of trying the name pattern at every first character of a variant."""
+    variants = frozenset(
+        {
+            ("雅柴", "(青岛", "潍柴"),
+            ("柴雅", "集团", "柴油"),
+            ("雅雅", "公司", "亚亚"),
+            ("潍坊", "(中国", "维坊"),
+        }
+    )
+    cfg = ReviewConfig(name_variants=variants)
+    usual = review._variant_map(variants)
+    pattern = review_stats._name_pattern(cfg.name_anchors)
+    first_chars = re.compile(f"[{''.join(sorted({name[0] for name, _, _ in variants}))}]")
+
+    def every_first_character(text: str) -> list[tuple[int, int, str]]:
+        found = []
+        for first in first_chars.finditer(text):
+            m = pattern.match(text, first.start())
+            if m and (m.group(1), m.group(2)) in usual and review._found_by_scan(pattern, text, m.start()):
+                found.append((m.start(), m.end(), usual[m.group(1), m.group(2)]))
+        return found
+
+    rng = random.Random(5)
+    tokens = ["雅柴", "(青岛", "柴雅", "集团", "雅雅", "公司", "潍坊", "(中国", "雅", "柴", "潍", " ", "（"]
+    texts = ["".join(rng.choices(tokens, k=rng.randint(0, 12))) for _ in range(4000)]
+    flagged = 0
+    for text in texts:
+        got = [(e.start, e.end, e.info["usual"]) for e in review.name_variant(text, cfg).edits]
+        assert got == every_first_character(text), text
+        flagged += len(got)
+    assert flagged > 500
