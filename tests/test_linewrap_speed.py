@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clean_seeds.fixes.linewrap import LINE, LinewrapConfig, _Breaks
-from clean_seeds.fixes.linewrap_lines import MARKER_START, SPACED_CJK, Lines
+from clean_seeds.fixes.linewrap_lines import CLOSERS, MARKER_START, SPACED_CJK, STOPS, Lines
 
 from .conftest import seed_texts
 
@@ -36,6 +36,31 @@ def test_marker_line_finds_what_marker_start_matches() -> None:
     assert set(found) == {k for k, text in enumerate(texts) if MARKER_START.match(text)}
     for k, end in found.items():
         assert end == MARKER_START.match(texts[k]).end()  # type: ignore[union-attr]
+
+
+STOP_EXAMPLES = [
+    "问题。", "问题。”", "问题。”）", "问题”。", "问题", "问题，", "“问题”", "”", "。", "）。)", "end.",
+    "end.\"", "No.5", "why?'", "问题…", "问题……」", "a)", "问题！』", "问题．", "问题｡", "问题？】", "x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", STOP_EXAMPLES)
+def test_stop_end_is_the_last_character_before_closers(text: str) -> None:
+    doc = lines_of([text, "甲"])
+    assert doc.stop_end[0] == (text.rstrip(CLOSERS)[-1:] in STOPS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="。！？!?．.…”’」』）)》】〕]\"'甲a，", min_size=1, max_size=6),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_stop_end_matches_the_plain_rstrip(texts: list[str]) -> None:
+    doc = lines_of(texts)
+    assert doc.stop_end == [text.rstrip(CLOSERS)[-1:] in STOPS for text in texts]
 
 
 @pytest.mark.parametrize("text", [t for t in EXAMPLES if t])

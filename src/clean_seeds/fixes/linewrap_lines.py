@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, chain
+from operator import itemgetter
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -106,7 +107,11 @@ class Lines:
         bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
         self.starts, self.ends = bounds[0::2], bounds[1::2]
         self.widths = [len(s) - len(s.encode("ascii", "ignore")) / 2 for s in self.texts]  # _width
-        self.stop_end = [s.rstrip(CLOSERS)[-1:] in STOPS for s in self.texts]
+        # (most lines end in neither a stop nor a closer: their last character tells at once)
+        self.stop_end = [
+            last in STOPS or (last in CLOSERS and s.rstrip(CLOSERS)[-1:] in STOPS)
+            for s, last in zip(self.texts, map(itemgetter(-1), self.texts), strict=True)
+        ]
         #: widths of the lines that may be in a column: not those ending a sentence (-1.0)
         self.column_widths = [
             -1.0 if stop else width for width, stop in zip(self.widths, self.stop_end, strict=True)
