@@ -72,7 +72,7 @@ WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.u
 def folded_code_points(paragraphs: list[str]) -> npt.NDArray[np.uint32]:
     """UTF-32 code points of the paragraphs joined by newlines + one at the end), folded as :func:`fold`."""
     units = _bmp_units(paragraphs)
-    return _lower_code_points(paragraphs) if units is None else FOLD[units].astype(np.uint32)
+    return _lower_code_points(paragraphs) if units is None else np.take(FOLD32, units, mode="wrap")
 
 
 def _bmp_units(paragraphs: list[str]) -> npt.NDArray[np.uint16] | None:
@@ -105,20 +105,33 @@ def exact_keys(paragraphs: list[str]) -> tuple[list[int], npt.NDArray[np.int64]]
     >>> keys[0] == keys[1] != keys[2], lengths.tolist()
     (True, [4, 4, 3])
     """
+    lo, hi, lengths = exact_key_halves(paragraphs)
+    return [(h << 64) | low for low, h in zip(lo.tolist(), hi.tolist(), strict=True)], lengths
+
+
+def exact_key_halves(
+    paragraphs: list[str],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """:func:`exact_keys` as two arrays (the low and the high 64 bits of each key) and the lengths.
+
+    The key is xxh3-128 of the folded UTF-32 code points without whitespace.
+    """
     if not paragraphs:
-        return [], np.zeros(0, dtype=np.int64)
-    cps = folded_code_points(paragraphs)
-    newline = cps == 0x0A
-    keep = ~np.isin(cps, WHITESPACE) | newline
-    cps = cps[keep]
+        return np.zeros(0, U64), np.zeros(0, U64), np.zeros(0, dtype=np.int64)
+    units = _bmp_units(paragraphs)
+    if units is None:
+        cps = _lower_code_points(paragraphs)
+        cps = cps[np.take(KEPT, cps, mode="clip")]  # (astral code points clip to U+FFFF: kept)
+    else:  # (KEPT[FOLD] == KEPT: the unfolded units tell whitespace as well)
+        cps = np.take(FOLD32, units, mode="wrap")[np.take(KEPT, units, mode="wrap")]
     ends = np.flatnonzero(cps == 0x0A)
     starts = np.concatenate(([0], ends[:-1] + 1))
-    data = cps.tobytes()
-    keys = [
-        xxhash.xxh3_128_intdigest(data[4 * s : 4 * e])
-        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
-    ]
-    return keys, (ends - starts).astype(np.int64)
+    pieces = map(
+        memoryview(cps.tobytes()).__getitem__, map(slice, (4 * starts).tolist(), (4 * ends).tolist())
+    )
+    # digest() is the key big-endian, high half first
+    halves = np.frombuffer(b"".join(map(xxhash.xxh3_128_digest, pieces)), dtype=">u8").reshape(-1, 2)
+    return halves[:, 1].astype(U64), halves[:, 0].astype(U64), (ends - starts).astype(np.int64)
 
 
 def fmix64(h: int) -> int:
@@ -375,7 +388,7 @@ def _windows(
     keep.fill(True)
     for j in range(1, widest):
         keep[last[width > j] - j] = False
-    return np.compress(keep, out, out=term[: np.count_nonzero(keep)])
+    return out[keep]  # (three times faster than np.compress(keep, out, out=term[...]))
 
 
 def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -405,5 +418,12 @@ def _fmix64_high(h: npt.NDArray[np.uint64], shifted: npt.NDArray[np.uint64]) -> 
 FOLD = _lower_code_points(["".join(map(chr, range(0x10000))).replace("\u0130", "i")])[:-1].astype(np.uint16)
 #: class of each BMP char after folding
 CLASS = CHAR_CLASS[FOLD]
+#: ``FOLD`` widened, to fold straight into UTF-32
+FOLD32 = FOLD.astype(np.uint32)
+#: whether exact keys keep BMP char u: all but whitespace, line breaks kept as paragraph ends
+#: (folding never makes or unmakes whitespace, so this holds before and after folding)
+KEPT = np.ones(0x10000, dtype=bool)
+KEPT[WHITESPACE] = False
+KEPT[0x0A] = True
 #: hash of a token made of one BMP char (after folding)
 TOKEN_HASH = _fmix64(FOLD.astype(U64))
