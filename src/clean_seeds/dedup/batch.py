@@ -7,17 +7,21 @@ share with each other, and orders the inserts of the kept rows' keys at the batc
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .index import KeyIndex, ShingleStore, common_counts, segments
+from .index import KeyIndex, ShingleStore, common_counts, key_tags, segments
 
 if TYPE_CHECKING:
+    from .config import DedupConfig
     from .deduplicator import Deduplicator, _Doc
 
 U64 = np.uint64
+Ints = npt.NDArray[np.int64]
+NONE: Ints = np.zeros(0, np.int64)
 
 
 class Batch:
@@ -39,6 +43,8 @@ class Batch:
         rows = np.arange(n)
         lo = np.concatenate([doc.long_lo[a:b] for doc, a, b in runs])
         self.lo: list[int] = lo.tolist()
+        #: high 64 bits of each row's exact key
+        self.hi = np.concatenate([doc.long_hi[a:b] for doc, a, b in runs])
         if sigs:
             bands = np.concatenate([_bands_of(doc)[a:b] for doc, a, b in runs])
             self.shingles, shingle_bounds = _gather(
@@ -63,23 +69,49 @@ class Batch:
         self.containers = _indexed_containers(self, dedup._sets)
         local_votes = self.fps.later >= self.need
         self.local_votes: list[bool] = local_votes.tolist()
-        has_containers = np.zeros(n, dtype=bool)
-        has_containers[list(self.containers)] = True
+        self.has_containers = np.zeros(n, dtype=bool)
+        self.has_containers[list(self.containers)] = True
         shared = self.exact.n_shared + self.bands.n_shared + self.fps.n_shared
-        self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~has_containers & ~local_votes
+        self.plain = (self.exact.found < 0) & ~band_hit & (shared == 0) & ~self.has_containers & ~local_votes
         #: rows with a hit in the index but no key shared within the batch: the batch's own
         #: decisions cannot change theirs, nor theirs the batch's
         self.alone = ~self.plain & (shared == 0)
         #: (row, indexed paragraph) -> (shingles in common, the paragraph's shingle count), for
         #: the row's LSH candidates and containers in the index, all verified in one go
-        self.common: dict[tuple[int, int], tuple[int, int]] = {}
-        #: row -> (indexed paragraph, similarity) of its best near duplicate in the index
-        self.near_best: dict[int, tuple[int, float]] = {}
+        self.common = IndexedCommons(n)
+        #: each row's best near duplicate in the index (-1: none) and their similarity
+        self.near_id = np.full(n, -1, dtype=np.int64)
+        self.near_similarity = np.zeros(n)
+        #: rows with an indexed container holding ``containment_threshold`` of their shingles
+        #: (or not verified here: those with an exact hit); the others are not contained
+        self.may_be_contained = self.has_containers.copy()
         if sigs:
-            self.common, self.near_best = _indexed_commons(self, dedup._sets, dedup.cfg.threshold)
+            self.common = _indexed_commons(self, dedup._sets, dedup.cfg)
 
     def shingles_of(self, u: int) -> npt.NDArray[np.uint32]:
         return self.shingles[self.shingle_start[u] : self.shingle_start[u + 1]]
+
+
+class IndexedCommons:
+    """Shingles in common of (row, indexed paragraph) pairs of a batch, and the paragraph's
+    shingle count, verified in one go; found by bisection (a dict of all the pairs cost
+    more to build than the few rows that read them spend looking)."""
+
+    def __init__(
+        self, n: int, rows: Ints = NONE, ids: Ints = NONE, common: Ints = NONE, other: Ints = NONE
+    ) -> None:
+        """Pair k is (``rows[k]``, ``ids[k]``), ascending, for a batch of ``n`` rows."""
+        self._ids: list[int] = ids.tolist()
+        self._common: list[int] = common.tolist()
+        self._other: list[int] = other.tolist()
+        self._bounds: list[int] = np.searchsorted(rows, np.arange(n + 1)).tolist()
+
+    def get(self, u: int, pid: int) -> tuple[int, int] | None:
+        """(shingles in common, shingle count of ``pid``) of pair (u, pid), None if not verified."""
+        k = bisect_left(self._ids, pid, self._bounds[u], self._bounds[u + 1])
+        if k < self._bounds[u + 1] and self._ids[k] == pid:
+            return self._common[k], self._other[k]
+        return None
 
 
 def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
@@ -106,6 +138,11 @@ class Keys:
     """One kind of key of a batch's paragraphs, sorted once to look them up in the index,
     to find the keys the paragraphs share, and to index the kept paragraphs' new keys.
 
+    The keys are sorted by their index tag (:func:`~clean_seeds.dedup.index.key_tags`), then
+    key, then position: equal keys lie together in decision order, and the first of a tag's
+    keys is the smallest, as :meth:`KeyIndex.insert` would pick it.  (One sort of 64-bit
+    (tag, position) words costs a fraction of a stable argsort of the keys.)
+
     ``shared(row)``: the row's keys that the index lacks and another entry has too; only
     those can be in the batch's local dicts when the row is decided.
     """
@@ -114,10 +151,12 @@ class Keys:
         self, index: KeyIndex, keys: npt.NDArray[np.uint64], rows: npt.NDArray[np.int64], n: int
     ) -> None:
         self.rows = rows
-        # stable: equal keys stay in decision order, so the first of them is the first decided
-        self.order = np.argsort(keys, kind="stable")
+        packed = np.sort((key_tags(keys).astype(U64) << U64(32)) | np.arange(len(keys), dtype=U64))
+        self.order = (packed & U64(0xFFFFFFFF)).astype(np.int64)
+        self.tags = (packed >> U64(32)).astype(np.uint32)
         self.ordered = keys[self.order]
-        self.sorted_found = index.lookup(self.ordered)
+        _untangle(self.order, self.ordered, self.tags)
+        self.sorted_found, self.slots = index.probe(self.tags)
         self.found = np.empty_like(self.sorted_found)
         self.found[self.order] = self.sorted_found
         self.later = np.zeros(n, dtype=np.int64)  # per row, its missing keys an earlier entry has
@@ -144,23 +183,36 @@ class Keys:
     def has_shared(self, row: int) -> bool:
         return bool(self._keys) and self._start[row] != self._start[row + 1]
 
-    def index_kept(
-        self,
-        index: KeyIndex,
-        kept: npt.NDArray[np.bool_],
-        gids: npt.NDArray[np.int64],
-        missing_only: bool = True,
-    ) -> None:
+    def index_kept(self, index: KeyIndex, kept: npt.NDArray[np.bool_], gids: npt.NDArray[np.int64]) -> None:
         """Index the kept rows' keys (those the index lacked), the first decided of equal keys
-        winning, as a dict's ``setdefault`` in decision order would."""
+        winning, as a dict's ``setdefault`` in decision order would.
+
+        ``index`` must be the one the keys were looked up in, with nothing inserted since:
+        the keys it lacked then, it lacks now, so it need not be searched for them again.
+        """
         rows = self.rows[self.order]
-        take = kept[rows]
-        if missing_only:
-            take &= self.sorted_found < 0
-        keys = self.ordered[take]
-        first = np.ones(len(keys), dtype=bool)
-        first[1:] = keys[1:] != keys[:-1]
-        index.insert(keys[first], gids[rows[take][first]].astype(np.uint32))
+        take = np.flatnonzero(kept[rows] & (self.sorted_found < 0))
+        tags = self.tags[take]
+        # the first of a tag's keys: the smallest key, from the first row decided with it
+        first = np.ones(len(take), dtype=bool)
+        first[1:] = tags[1:] != tags[:-1]
+        take = take[first]
+        index.add_absent(tags[first], gids[rows[take]].astype(np.uint32), self.slots[take])
+
+
+def _untangle(
+    order: npt.NDArray[np.int64], keys: npt.NDArray[np.uint64], tags: npt.NDArray[np.uint32]
+) -> None:
+    """Sort the runs of equal tags that hold different keys (tags collide: two in a batch
+    share one about every 2**32 / batch**2 batches) by key, then position, in place."""
+    same_tag = tags[1:] == tags[:-1]
+    clash = same_tag & (keys[1:] != keys[:-1])
+    if not clash.any():
+        return
+    run = np.concatenate(([0], np.cumsum(~same_tag)))
+    at = np.flatnonzero(np.isin(run, run[1:][clash]))
+    by = np.lexsort((order[at], keys[at], run[at]))
+    order[at], keys[at] = order[at][by], keys[at][by]
 
 
 def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]]:
@@ -182,17 +234,17 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
     return containers
 
 
-def _indexed_commons(
-    batch: Batch, sets: ShingleStore, threshold: float
-) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[int, tuple[int, float]]]:
+def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> IndexedCommons:
     """Verify the rows' candidates in the index in one go (a loop of one numpy call per pair
     cost more than the rest of the decisions), for the rows without an exact hit.
 
-    Returns the shingles each row has in common with its indexed LSH candidates (those the
-    sizes allow to reach ``threshold``) and containers, with their sizes; and each row's best
-    indexed near duplicate: the most similar at or above ``threshold``, the lowest id on ties.
+    Sets each row's best indexed near duplicate (``batch.near_id``, ``batch.near_similarity``):
+    the most similar at or above ``threshold``, the lowest id on ties, and which rows may be
+    contained (``batch.may_be_contained``).  Returns the shingles
+    each row has in common with its indexed LSH candidates (those the sizes allow to reach
+    ``threshold``) and containers, with their sizes.
     """
-    n, bands = len(batch.band_found), batch.band_found.shape[1]
+    n, bands, threshold = len(batch.band_found), batch.band_found.shape[1], cfg.threshold
     candidate = (batch.band_found >= 0) & ((batch.exact.found < 0) & (batch.sizes > 0))[:, None]
     rows = np.repeat(np.arange(n), bands)[candidate.ravel()]
     ids = batch.band_found[candidate]
@@ -200,32 +252,42 @@ def _indexed_commons(
     near = np.minimum(sizes, other) >= threshold * np.maximum(sizes, other)
     lsh = np.unique(_pair_keys(rows[near], ids[near]))
     containers = [(u, c) for u, found in batch.containers.items() for c in found if batch.exact_hits[u] < 0]
-    pairs = lsh
+    pairs = contained = lsh
     if containers:
         rows, ids = np.array(containers, dtype=np.int64).T
-        pairs = np.union1d(lsh, _pair_keys(rows, ids))
+        contained = _pair_keys(rows, ids)
+        pairs = np.union1d(lsh, contained)
     if not len(pairs):
-        return {}, {}
-    rows, ids = (pairs >> U64(32)).astype(np.int64), (pairs & U64(0xFFFFFFFF)).astype(np.int64)
+        return IndexedCommons(n)
+    rows, ids = _unpair(pairs)
     starts = np.array(batch.shingle_start[:-1], dtype=np.int64)[rows]
     sizes, other = batch.sizes[rows], sets.sizes(ids)
     common = common_counts(segments(batch.shingles, starts, sizes), sets.gather(ids))
-    keys = zip(rows.tolist(), ids.tolist(), strict=True)
-    commons = dict(zip(keys, zip(common.tolist(), other.tolist(), strict=True), strict=True))
     similarity = common / (sizes + other - common)  # every row here has shingles
-    passing = np.flatnonzero(np.isin(pairs, lsh) & (similarity >= threshold))
+    verified = similarity >= threshold
+    if containers:
+        verified &= np.isin(pairs, lsh)
+        holds = np.isin(pairs, contained) & (common / sizes >= cfg.containment_threshold)
+        may_be_contained = batch.exact.found >= 0
+        may_be_contained[rows[holds]] = True
+        batch.may_be_contained &= may_be_contained
+    passing = np.flatnonzero(verified)
     order = passing[np.lexsort((ids[passing], -similarity[passing], rows[passing]))]
     first = np.ones(len(order), dtype=bool)
     first[1:] = rows[order[1:]] != rows[order[:-1]]
     best = order[first]
-    return commons, dict(
-        zip(rows[best].tolist(), zip(ids[best].tolist(), similarity[best].tolist(), strict=True), strict=True)
-    )
+    batch.near_id[rows[best]], batch.near_similarity[rows[best]] = ids[best], similarity[best]
+    return IndexedCommons(n, rows, ids, common, other)
 
 
 def _pair_keys(rows: npt.NDArray[np.int64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
     """(row, paragraph id) pairs as sortable uint64 keys."""
     return (rows.astype(U64) << U64(32)) | ids.astype(U64)
+
+
+def _unpair(pairs: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The rows and paragraph ids of :func:`_pair_keys`."""
+    return (pairs >> U64(32)).astype(np.int64), (pairs & U64(0xFFFFFFFF)).astype(np.int64)
 
 
 def _bands_of(doc: _Doc) -> npt.NDArray[np.uint64]:

@@ -48,6 +48,7 @@ class _Doc(Features):
     id: str = ""
     base: int = 0  # global id of the first paragraph
     long_lo: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # lo[long]
+    long_hi: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # hi[long]
     rule: list[str | None] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # global id of the kept twin (or -1)
     info: list[dict[str, object]] = field(default_factory=list)
@@ -173,7 +174,7 @@ class Deduplicator:
             raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
         doc = _Doc(**{name: getattr(found, name) for name in _FEATURES}, id=doc_id)
         doc.base = self._count
-        doc.long_lo = doc.lo[doc.long]
+        doc.long_lo, doc.long_hi = doc.lo[doc.long], doc.hi[doc.long]
         n = len(doc.para_line)
         doc.rule, doc.kept, doc.info = [None] * n, [-1] * n, [{}] * n
         self._hi.put(self._count, doc.hi)
@@ -196,8 +197,8 @@ class Deduplicator:
         local_bands: dict[int, int] = {}
         local_fps: dict[int, int] = {}
         kept = batch.plain.copy()
-        for u in np.flatnonzero(batch.alone).tolist():
-            kept[u] = self._decide_alone(batch, units, u)
+        alone = np.flatnonzero(batch.alone)
+        kept[alone] = self._decide_alone(batch, units, alone)
         for u in np.flatnonzero(~batch.plain & ~batch.alone).tolist():
             (doc, _), i, g = units[u], batch.paras[u], batch.gids[u]
             shared_exact = batch.exact.has_shared(u)
@@ -214,7 +215,7 @@ class Deduplicator:
                     hits = {c for c in batch.band_found[u].tolist() if c >= 0}
                     best, similarity = self._best_match(batch, u, hits.union(local))
                 else:  # only indexed candidates: verified for the whole batch at once
-                    best, similarity = batch.near_best.get(u, (-1, 0.0))
+                    best, similarity = int(batch.near_id[u]), float(batch.near_similarity[u])
                 if best >= 0:
                     self._mark(doc, i, NEAR, best, similarity=round(similarity, 4))
                     continue
@@ -234,23 +235,33 @@ class Deduplicator:
                 local_fps.setdefault(k, g)
         self._index_kept(batch, kept)
 
-    def _decide_alone(self, batch: Batch, units: list[tuple[_Doc, int]], u: int) -> bool:
-        """Decide a row that shares no key within its batch (only the index can hold its
-        twin), as the loop of :meth:`_decide_batch` would; True if it is kept."""
+    def _decide_alone(
+        self, batch: Batch, units: list[tuple[_Doc, int]], rows: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.bool_]:
+        """Decide the rows that share no key within their batch (only the index can hold their
+        twins) as the loop of :meth:`_decide_batch` would, the checks of all rows at once;
+        which rows are kept."""
         cfg = self.cfg
-        (doc, _), i = units[u], batch.paras[u]
-        found = batch.exact_hits[u]
-        if cfg.exact_duplicate and found >= 0 and int(self._hi.data[found]) == int(doc.hi[i]):
-            self._mark(doc, i, EXACT, found, similarity=1.0)
-            return False
-        if cfg.near_duplicate and batch.band_hit[u]:
-            best, similarity = batch.near_best.get(u, (-1, 0.0))
-            if best >= 0:
-                self._mark(doc, i, NEAR, best, similarity=round(similarity, 4))
-                return False
-        if cfg.contained_paragraph and u in batch.containers:
-            return not self._contained(doc, i, batch, u, batch.containers[u])
-        return True
+        kept = np.ones(len(rows), dtype=bool)
+        if cfg.exact_duplicate:
+            found = batch.exact.found[rows]
+            exact = found >= 0
+            exact[exact] = self._hi.data[found[exact]] == batch.hi[rows[exact]]
+            for u, twin in zip(rows[exact].tolist(), found[exact].tolist(), strict=True):
+                self._mark(units[u][0], batch.paras[u], EXACT, twin, similarity=1.0)
+            kept &= ~exact
+        if cfg.near_duplicate:
+            near = kept & (batch.near_id[rows] >= 0)  # (a near duplicate implies a band hit)
+            near_rows = rows[near]
+            twins, similarities = batch.near_id[near_rows].tolist(), batch.near_similarity[near_rows].tolist()
+            for u, twin, similarity in zip(near_rows.tolist(), twins, similarities, strict=True):
+                self._mark(units[u][0], batch.paras[u], NEAR, twin, similarity=round(similarity, 4))
+            kept &= ~near
+        if cfg.contained_paragraph:
+            for k in np.flatnonzero(kept & batch.may_be_contained[rows]).tolist():
+                u = int(rows[k])
+                kept[k] = not self._contained(units[u][0], batch.paras[u], batch, u, batch.containers[u])
+        return kept
 
     def _local_containers(
         self, batch: Batch, u: int, shared: Sequence[int], local_fps: dict[int, int]
@@ -271,7 +282,7 @@ class Deduplicator:
         gids = np.array(batch.gids, dtype=np.int64)
         batch.exact.index_kept(self._exact, kept, gids)
         batch.bands.index_kept(self._bands, kept, gids)
-        batch.fps.index_kept(self._fingerprints, kept, gids, missing_only=self.cfg.contained_paragraph)
+        batch.fps.index_kept(self._fingerprints, kept, gids)
         if self.cfg.near_duplicate or self.cfg.contained_paragraph:
             bounds = np.concatenate(([0], np.cumsum(batch.sizes[kept])))
             self._sets.extend(gids[kept], batch.shingles[np.repeat(kept, batch.sizes)], bounds)
@@ -303,7 +314,7 @@ class Deduplicator:
     ) -> tuple[int, int]:
         """Shingles paragraph u shares with kept paragraph c, and c's shingle count; with
         ``check``, -1 when the sizes alone keep their Jaccard similarity below it."""
-        known = batch.common.get((u, c))
+        known = batch.common.get(u, c)
         if known is not None:
             return known
         other = self._shingles(batch, c)
@@ -396,7 +407,7 @@ class Deduplicator:
         spans, finals = removal_spans(doc.lines, doc.blank, doc.para_line, doc.size, removed)
         doc.spans = spans
         self._final_line.put(doc.base, np.array(finals, dtype=np.uint32))
-        doc.lo = doc.hi = doc.long_lo = doc.fps = np.zeros(0, U64)
+        doc.lo = doc.hi = doc.long_lo = doc.long_hi = doc.fps = np.zeros(0, U64)
         doc.bands, doc.shingles = None, np.zeros(0, np.uint32)
 
     def _edits(self, doc: _Doc, text: str) -> Cleaned:

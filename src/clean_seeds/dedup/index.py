@@ -51,20 +51,35 @@ class KeyIndex:
 
     def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
         """The id stored for each key, or -1."""
-        return self._find(_tags(keys.ravel())).reshape(keys.shape)
+        return self.find(key_tags(keys.ravel())).reshape(keys.shape)
 
     def insert(self, keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.uint32]) -> None:
         """Add the keys not already present (the first of equal keys in ``keys`` wins)."""
-        tags, first = np.unique(_tags(keys), return_index=True)
-        absent = self._find(tags) < 0
-        tags, ids = tags[absent], ids[first][absent].astype(np.uint32)
+        tags, first = np.unique(key_tags(keys), return_index=True)
+        found, slots = self.probe(tags)
+        absent = found < 0
+        self.add_absent(tags[absent], ids[first][absent].astype(np.uint32), slots[absent])
+
+    def add_absent(
+        self, tags: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32], slots: npt.NDArray[np.int64]
+    ) -> None:
+        """Add distinct tags that :meth:`probe` did not find, at the free ``slots`` it stopped
+        at, with nothing added since (so the table need not be searched for them again)."""
         if self._count + len(tags) > MAX_LOAD * len(self._tags):
             self._grow(self._count + len(tags))
-        self._place(tags, ids)
+            self._place(tags, ids)  # (the table moved: the slots are stale)
+        else:
+            self._place(tags, ids, slots)
 
-    def _find(self, tags: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    def find(self, tags: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        """The id stored for each tag (:func:`key_tags`), or -1."""
+        return self.probe(tags)[0]
+
+    def probe(self, tags: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:meth:`find`, and the slot each search stopped at (the tag's, or the free one it
+        would take)."""
         stops = self._stops(tags, self._home(tags))
-        return np.where(self._tags[stops] == tags, self._ids[stops].astype(np.int64), -1)
+        return np.where(self._tags[stops] == tags, self._ids[stops].astype(np.int64), -1), stops
 
     @property
     def _mask(self) -> int:
@@ -81,7 +96,9 @@ class KeyIndex:
         a few numpy calls each.
         """
         stops = slots.copy()
-        todo, at, want = np.arange(len(tags)), slots, tags
+        there = self._tags[slots]  # the first round, for all tags: most stop here
+        todo = np.flatnonzero((there != 0) & (there != tags))
+        at, want = (slots[todo] + 1) & self._mask, tags[todo]
         while len(todo) > WINDOW * WINDOW:
             there = self._tags[at]
             going = (there != 0) & (there != want)
@@ -95,19 +112,27 @@ class KeyIndex:
             todo, at, want = todo[~found], (at[~found] + WINDOW) & self._mask, want[~found]
         return stops
 
-    def _place(self, tags: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32]) -> None:
-        """Put absent, distinct tags in the first free slot of their probe sequence.
+    def _place(
+        self,
+        tags: npt.NDArray[np.uint32],
+        ids: npt.NDArray[np.uint32],
+        slots: npt.NDArray[np.int64] | None = None,
+    ) -> None:
+        """Put absent, distinct tags in the first free slot of their probe sequence (``slots``:
+        those first free slots, if known).
 
         Where a key lands does not change what a lookup finds, so of several keys stopping
-        at one free slot, whichever numpy writes last takes it and the others look again.
+        at one free slot, whichever numpy writes last takes it and the others look on (the
+        slots they passed are still taken, so from there).
         """
         pending = np.arange(len(tags))
+        stops = self._stops(tags, self._home(tags)) if slots is None else slots
         while len(pending):
-            stops = self._stops(tags[pending], self._home(tags[pending]))
             self._tags[stops] = tags[pending]
             won = self._tags[stops] == tags[pending]
             self._ids[stops[won]] = ids[pending[won]]
-            pending = pending[~won]
+            pending, stops = pending[~won], stops[~won]
+            stops = self._stops(tags[pending], stops)
         self._count += len(tags)
 
     def _grow(self, count: int) -> None:
@@ -153,7 +178,7 @@ class KeyIndex:
             self._place(tags[~inside], ids[~inside])
 
 
-def _tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+def key_tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     """Each key's tag: the high half of ``key * SPREAD``, 1 for 0 (0 marks an empty slot)."""
     with np.errstate(over="ignore"):
         tags = ((keys * SPREAD) >> U64(32)).astype(np.uint32)
@@ -241,7 +266,7 @@ def common_counts(
 
     ``left`` and ``right`` are (values, bounds) as :func:`segments` returns them, pair k
     being the k-th set of each.  Tagging every value with its pair number keeps both arrays
-    sorted, so one ``searchsorted`` intersects all the pairs.
+    sorted, so one merge of the two intersects all the pairs.
 
     >>> sets = (np.array([1, 2, 3, 5, 7], np.uint32), np.array([0, 3, 5]))
     >>> common_counts(sets, (np.array([2, 3, 4, 7], np.uint32), np.array([0, 3, 4]))).tolist()
@@ -252,9 +277,9 @@ def common_counts(
         (np.repeat(np.arange(pairs, dtype=U64), np.diff(bounds)) << U64(32)) | values.astype(U64)
         for values, bounds in (left, right)
     ]
-    mine, theirs = tagged
-    if not len(mine) or not len(theirs):
-        return np.zeros(pairs, dtype=np.int64)
-    # a value past the end of ``theirs`` is clipped onto its last, smaller value: no match
-    hit = theirs.take(np.searchsorted(theirs, mine), mode="clip") == mine
-    return np.bincount((mine[hit] >> U64(32)).astype(np.int64), minlength=pairs)
+    # each side is sorted and unique within a pair, so a value both have is two equal
+    # neighbours of the merged array (timsort merges the two sorted runs in linear time)
+    merged = np.concatenate(tagged)
+    merged.sort(kind="stable")
+    both = merged[1:][merged[1:] == merged[:-1]]
+    return np.bincount((both >> U64(32)).astype(np.int64), minlength=pairs)
