@@ -341,3 +341,16 @@ def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
     assert np.array_equal(mine[0], a)
     assert np.array_equal(mine[1], b)
     assert mine[0].dtype == mine[1].dtype == np.uint32
+
+
+@pytest.mark.parametrize("batch_size", [1, 4096])
+def test_without_the_exact_rule_an_exact_copy_goes_as_a_near_duplicate(batch_size: int) -> None:
+    """Its Jaccard similarity is 1.0: the near rule removes it, whether its first copy was
+    decided in the same batch or in an earlier one."""
+    cfg = DedupConfig(exact_duplicate=False, batch_size=batch_size)
+    dedup = Deduplicator(cfg)
+    results = [dedup.process(f"d{n}", text) for n, text in enumerate([LONG + "\n", FOX + "\n" + LONG + "\n"])]
+    (removed,) = results[1].edits
+    assert (removed.rule, removed.before) == ("near_duplicate", LONG + "\n")
+    assert removed.info["similarity"] == 1.0
+    assert results[1].text == FOX + "\n"

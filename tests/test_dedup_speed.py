@@ -144,6 +144,7 @@ def decisions(docs: list[str], cfg: DedupConfig) -> list[tuple[str, list[tuple[o
         {"near_duplicate": False, "remove_contained": True},
         {"contained_paragraph": False},
         {"remove_contained": True, "threshold": 0.5},
+        {"exact_duplicate": False},
     ],
 )
 def test_rows_decided_at_once_decide_as_one_by_one(switches: dict[str, object]) -> None:

@@ -59,6 +59,12 @@ class Batch:
         self.sizes = np.diff(shingle_bounds)
         self.exact = Keys(dedup._exact, lo, rows, n)
         self.exact_hits: list[int] = self.exact.found.tolist()
+        #: rows that go as exact duplicates of an indexed paragraph: nothing else to verify
+        self.exact_gone = self.exact.found >= 0
+        if not dedup.cfg.exact_duplicate:
+            self.exact_gone[:] = False
+        hit = np.flatnonzero(self.exact_gone)
+        self.exact_gone[hit] = dedup._hi.data[self.exact.found[hit]] == self.hi[hit]
         self.bands = Keys(dedup._bands, bands.ravel(), np.repeat(rows, bands.shape[1]), n)
         self.band_found: npt.NDArray[np.int64] = self.bands.found.reshape(bands.shape)
         band_hit = np.any(self.band_found >= 0, axis=1)
@@ -83,7 +89,7 @@ class Batch:
         self.near_id = np.full(n, -1, dtype=np.int64)
         self.near_similarity = np.zeros(n)
         #: rows with an indexed container holding ``containment_threshold`` of their shingles
-        #: (or not verified here: those with an exact hit); the others are not contained
+        #: (or not verified here: those going as exact duplicates); the others are not contained
         self.may_be_contained = self.has_containers.copy()
         if sigs:
             self.common = _indexed_commons(self, dedup._sets, dedup.cfg)
@@ -236,7 +242,7 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
 
 def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> IndexedCommons:
     """Verify the rows' candidates in the index in one go (a loop of one numpy call per pair
-    cost more than the rest of the decisions), for the rows without an exact hit.
+    cost more than the rest of the decisions), for the rows not going as exact duplicates.
 
     Sets each row's best indexed near duplicate (``batch.near_id``, ``batch.near_similarity``):
     the most similar at or above ``threshold``, the lowest id on ties, and which rows may be
@@ -245,13 +251,14 @@ def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> Inde
     ``threshold``) and containers, with their sizes.
     """
     n, bands, threshold = len(batch.band_found), batch.band_found.shape[1], cfg.threshold
-    candidate = (batch.band_found >= 0) & ((batch.exact.found < 0) & (batch.sizes > 0))[:, None]
+    candidate = (batch.band_found >= 0) & (~batch.exact_gone & (batch.sizes > 0))[:, None]
     rows = np.repeat(np.arange(n), bands)[candidate.ravel()]
     ids = batch.band_found[candidate]
     sizes, other = batch.sizes[rows], sets.sizes(ids)
     near = np.minimum(sizes, other) >= threshold * np.maximum(sizes, other)
     lsh = np.unique(_pair_keys(rows[near], ids[near]))
-    containers = [(u, c) for u, found in batch.containers.items() for c in found if batch.exact_hits[u] < 0]
+    gone = batch.exact_gone
+    containers = [(u, c) for u, found in batch.containers.items() for c in found if not gone[u]]
     pairs = contained = lsh
     if containers:
         rows, ids = np.array(containers, dtype=np.int64).T
@@ -268,7 +275,7 @@ def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> Inde
     if containers:
         verified &= np.isin(pairs, lsh)
         holds = np.isin(pairs, contained) & (common / sizes >= cfg.containment_threshold)
-        may_be_contained = batch.exact.found >= 0
+        may_be_contained = batch.exact_gone.copy()
         may_be_contained[rows[holds]] = True
         batch.may_be_contained &= may_be_contained
     passing = np.flatnonzero(verified)
