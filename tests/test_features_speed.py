@@ -18,7 +18,6 @@ from clean_seeds.dedup.minhash import SCHEME, Signer
 from clean_seeds.dedup.shingles import (
     ShingleBatch,
     Shingler,
-    exact_key_halves,
     exact_keys,
     fold,
     shingle_hash,
@@ -98,14 +97,13 @@ def test_row_widths_pad_by_less_than_a_quarter() -> None:
 def test_exact_keys_are_xxh3_of_folded_text_without_whitespace() -> None:
     rng = random.Random(5)
     paragraphs = [random_paragraph(rng) for _ in range(60)] + ["A  b，c", "ΟΔΟΣ Σ", "İx", ""]
-    keys, lengths = exact_keys(paragraphs)
-    lo, hi, same_lengths = exact_key_halves(paragraphs)
+    lo, hi, lengths = exact_keys(paragraphs)
     assert lo.dtype == hi.dtype == np.uint64
-    assert np.array_equal(lengths, same_lengths)
-    for paragraph, key, low, high, length in zip(paragraphs, keys, lo, hi, lengths, strict=True):
+    for paragraph, low, high, length in zip(paragraphs, lo, hi, lengths, strict=True):
         folded = "".join(fold(paragraph).split())
-        assert key == xxhash.xxh3_128_intdigest(folded.encode("utf-32-le", "surrogatepass"))
-        assert (int(high) << 64) | int(low) == key
+        assert (int(high) << 64) | int(low) == xxhash.xxh3_128_intdigest(
+            folded.encode("utf-32-le", "surrogatepass")
+        )
         assert length == len(folded)
 
 

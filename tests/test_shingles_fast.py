@@ -123,8 +123,8 @@ def test_folded_code_points_and_exact_keys(paragraphs: list[str]) -> None:
     cps = folded_code_points(paragraphs)
     assert cps.dtype == np.uint32
     assert cps.tolist() == [ord(c) for c in folded]
-    keys, lengths = exact_keys(paragraphs)
-    assert len(keys) == len(lengths) == len(paragraphs)
+    lo, hi, lengths = exact_keys(paragraphs)
+    assert len(lo) == len(hi) == len(lengths) == len(paragraphs)
 
 
 # characters that stress folding, classes and token boundaries

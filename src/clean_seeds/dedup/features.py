@@ -22,7 +22,7 @@ import xxhash
 from .config import DedupConfig
 from .index import ranges
 from .minhash import Signer
-from .shingles import ShingleBatch, Shingler, exact_key_halves
+from .shingles import ShingleBatch, Shingler, exact_keys
 
 U64 = np.uint64
 BAND_SALT = 0x9E3779B97F4A7C15
@@ -105,7 +105,7 @@ def features_many(texts: Sequence[str], cfg: DedupConfig) -> list[Features]:
     their paragraphs (per-call numpy overhead dominates for a document's dozen paragraphs)."""
     splits = [_split(text) for text in texts]
     paragraphs = [p for split in splits for p in split[3]]
-    lo, hi, length = exact_key_halves(paragraphs)
+    lo, hi, length = exact_keys(paragraphs)
     found, first = [], 0
     for text, (lines, blank, para_line, _) in zip(texts, splits, strict=True):
         end = first + len(para_line)

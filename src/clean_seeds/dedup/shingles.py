@@ -98,23 +98,17 @@ def _lower_code_points(paragraphs: list[str]) -> npt.NDArray[np.uint32]:
     return cps
 
 
-def exact_keys(paragraphs: list[str]) -> tuple[list[int], npt.NDArray[np.int64]]:
-    """A 128-bit key of each paragraph with whitespace removed, width and case folded; and its length.
-
-    >>> keys, lengths = exact_keys(["A  b，c", "a b,c", "abd"])
-    >>> keys[0] == keys[1] != keys[2], lengths.tolist()
-    (True, [4, 4, 3])
-    """
-    lo, hi, lengths = exact_key_halves(paragraphs)
-    return [(h << 64) | low for low, h in zip(lo.tolist(), hi.tolist(), strict=True)], lengths
-
-
-def exact_key_halves(
+def exact_keys(
     paragraphs: list[str],
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """:func:`exact_keys` as two arrays (the low and the high 64 bits of each key) and the lengths.
+    """A 128-bit key of each paragraph with whitespace removed, width and case folded, as two
+    arrays (its low and its high 64 bits); and its length.
 
     The key is xxh3-128 of the folded UTF-32 code points without whitespace.
+
+    >>> lo, hi, lengths = exact_keys(["A  b，c", "a b,c", "abd"])
+    >>> bool(lo[0] == lo[1] != lo[2]), bool(hi[0] == hi[1] != hi[2]), lengths.tolist()
+    (True, True, [4, 4, 3])
     """
     if not paragraphs:
         return np.zeros(0, U64), np.zeros(0, U64), np.zeros(0, dtype=np.int64)
