@@ -245,8 +245,7 @@ class Deduplicator:
         kept = np.ones(len(rows), dtype=bool)
         if cfg.exact_duplicate:
             found = batch.exact.found[rows]
-            exact = found >= 0
-            exact[exact] = self._hi.data[found[exact]] == batch.hi[rows[exact]]
+            exact = batch.exact_gone[rows]
             for u, twin in zip(rows[exact].tolist(), found[exact].tolist(), strict=True):
                 self._mark(units[u][0], batch.paras[u], EXACT, twin, similarity=1.0)
             kept &= ~exact
