@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import textwrap
 import time
+from typing import Any
 
 import pytest
 
@@ -299,8 +300,9 @@ def test_rules_switch_off_in_config() -> None:
     [("uniform_blank_share", 0.3), ("fill_ratio", 0.0), ("column_tolerance", 1.5), ("column_min_lines", 1)],
 )
 def test_config_rejects_bad_values(field: str, value: float) -> None:
+    knobs: dict[str, Any] = {field: value}
     with pytest.raises(ValueError, match=field):
-        LinewrapConfig(**{field: value})
+        LinewrapConfig(**knobs)
 
 
 @pytest.mark.parametrize("text_in", ["", "\n", "\n\n\n", "   \n \u3000\n", "一行", "一行\n", "\n\n一行\n\n"])

@@ -44,11 +44,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from operator import itemgetter
 
 from ..edits import flag, replace_spans
 from ..models import Cleaned, Edit
-from .linewrap_lines import CLAUSE_PUNCT, CLOSERS, LINE, Lines, _is_latin
+from .linewrap_lines import CLAUSE_PUNCT, CLOSER_SET, CLOSERS, LINE, Lines, _is_latin
 from .linewrap_lines import _width as _width  # (re-exported: tests measure widths with it)
 
 STAGE = "linewrap"
@@ -174,7 +173,8 @@ SENTENCE_END = (KEEP, "sentence_end")
 CONTINUATION = (JOIN, "continuation_punctuation")
 OPEN = (JOIN, "open_end")
 NON_FINAL = (JOIN, "non_final_char")
-FIRST, LAST = itemgetter(0), itemgetter(-1)  # a line's first and last character
+COLUMN_LINE = (JOIN, "column_line")
+WRAPPED_LINE = (JOIN, "wrapped_line")
 
 
 class _Breaks(Lines):
@@ -192,7 +192,7 @@ class _Breaks(Lines):
         These need no more than a set-off line or the two characters at the break, so whole-list
         passes decide them: most breaks never reach the slower rules.
         """
-        non_final, texts = self.cfg.non_final_chars, self.texts
+        non_final = self.cfg.non_final_chars
         verdicts = [
             SENTENCE_END  # a shortcut: no rule below but ``sentence_end`` takes it
             if tail in "。！？" and head not in CONTINUATION_START and tail not in non_final
@@ -203,7 +203,7 @@ class _Breaks(Lines):
             else NON_FINAL
             if tail in non_final
             else None
-            for tail, head in zip(map(LAST, texts), map(FIRST, islice(texts, 1, None)), strict=False)
+            for tail, head in zip(self.lasts, islice(self.firsts, 1, None), strict=False)
         ]
         last_break = len(verdicts) - 1
         # set-off lines come first: the headings, then (overriding them) the lines after a break
@@ -218,7 +218,7 @@ class _Breaks(Lines):
     def _label_break(self, i: int) -> tuple[str, str]:
         """A paragraph's last line ending in a colon looks like a label: the column tells."""
         if not self.stop_end[i] and self.is_full(i):
-            return JOIN, "column_line"
+            return COLUMN_LINE
         return KEEP, "label"
 
     def decide(self, i: int, para_start: int) -> tuple[str, str]:
@@ -231,15 +231,17 @@ class _Breaks(Lines):
         if (marker_end := self.markers.get(i)) and not CLAUSE_PUNCT.search(a, marker_end):
             # a numbered heading, unless a full column line goes on with a word fragment
             if FRAGMENT2_START.match(b) and self.is_full(i):
-                return JOIN, "column_line"
+                return COLUMN_LINE
             return KEEP, "numbered_heading"
-        tail = a.rstrip(CLOSERS)
+        # (most lines end in no closer: then there is nothing to strip)
+        tail = a.rstrip(CLOSERS) if self.lasts[i] in CLOSER_SET else a
         if not tail:
-            return KEEP, "sentence_end"
+            return SENTENCE_END
         a_stop = self.stop_end[i]
         if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
-            return KEEP, "sentence_end"
-        if tail[-1] in SET_OFF_LAST and tail.endswith(SET_OFF_ENDS):
+            return SENTENCE_END
+        last = tail[-1]
+        if last in SET_OFF_LAST and tail.endswith(SET_OFF_ENDS):
             return KEEP, "set_off_end"
         if self.indent_means_paragraph and self.indented[i + 1] and not self.indented[i]:
             return KEEP, "indented_start"
@@ -247,33 +249,34 @@ class _Breaks(Lines):
             if self.blank_before[i + 1]:
                 return KEEP, "blank_line"
             if self.wrap_width and self.widths[i] >= self.cfg.fill_ratio * self.wrap_width:
-                return JOIN, "wrapped_line"
+                return WRAPPED_LINE
         if self.is_short_heading(i):
             return KEEP, "short_heading"
         if self.is_full(i):
-            return JOIN, "column_line"
-        if a_stop or not tail[-1].isalnum():
+            return COLUMN_LINE
+        if a_stop or not last.isalnum():
             return KEEP, "clause_end"
         return self._body_break(i, para_start)
 
     def strong_join(self, i: int, a: str, b: str) -> str:
         """The rest of the evidence (after :meth:`evident`) that line ``i`` (``a``) and the next
         (``b``) are one sentence, or ``""``."""
-        tail, head = a[-1], b[0]
+        tail, head = self.lasts[i], self.firsts[i + 1]
         if (tail.isdecimal() or tail in ".．") and NUMBER_END.search(a[-3:]) and NUMBER_GOES_ON.match(head):
             return "broken_number"
-        stop_end = self.stop_end[i]
+        if self.stop_end[i]:
+            # (the fragment and open quote below need a line that does not end a sentence)
+            return "lower_case_continuation" if "a" <= head <= "z" and LATIN_END.search(tail) else ""
         if (
             b[1:2] in FRAGMENT_MARKS
             and _is_han(tail)
-            and not stop_end
             and self.widths[i] >= self.cfg.min_column_width
             and FRAGMENT_START.match(b)
         ):
             return "word_fragment"
         if "a" <= head <= "z" and LATIN_END.search(tail):
             return "lower_case_continuation"
-        if not stop_end and _left_open(a, b):
+        if _left_open(a, b):
             return "open_quote"
         return ""
 
@@ -372,17 +375,16 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
     if len(pairs) < 2:
         return Cleaned(text)
     doc = _Breaks(pairs, cfg)
-    texts, starts, ends, decide = doc.texts, doc.starts, doc.ends, doc.decide
+    texts, starts, ends, lasts, firsts = doc.texts, doc.starts, doc.ends, doc.lasts, doc.firsts
     spans: list[tuple[int, int, str]] = []
     flags: list[Edit] = []
     para_start = 0  # the first line of the paragraph that the next break ends
     for i, evident in enumerate(doc.evident()):
-        verdict, reason = evident or decide(i, para_start)
+        verdict, reason = evident or doc.decide(i, para_start)
         if verdict == JOIN:
-            a, b = texts[i], texts[i + 1]
             # (most joins are between CJK characters: no need to look closer)
-            joiner = _joiner(a, b) if a[-1].isascii() and b[0].isascii() else ""
-            spans.append((ends[i], starts[i + 1], joiner))
+            ascii_ends = lasts[i] < "\x80" and firsts[i + 1] < "\x80"
+            spans.append((ends[i], starts[i + 1], _joiner(texts[i], texts[i + 1]) if ascii_ends else ""))
             continue
         if verdict == UNDECIDED:
             tail, head = texts[i][-12:], texts[i + 1][:12]

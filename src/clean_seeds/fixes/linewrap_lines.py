@@ -31,6 +31,7 @@ LINE = re.compile(r"(\s*)(\S(?:[^\n]*\S)?)")
 STOPS = frozenset("。！？!?．｡.…")
 # Closing quotes and brackets that may follow a sentence end on the same line.
 CLOSERS = "”’」』）)》】〕]\"'"
+CLOSER_SET = frozenset(CLOSERS)
 # Clause punctuation: a line holding none of it looks like a heading, not body text.
 CLAUSE_PUNCT = re.compile(r"[，,、；;：:。！？!?．“”《》]")
 
@@ -66,6 +67,9 @@ SPACED_CJK = tuple(
     (space, re.compile(space + r"(?<=[\u4e00-\u9fff“”]" + space + r")[ \t\u3000]*[\u4e00-\u9fff“”—]"))
     for space in (" ", "\t", "\u3000")
 )
+
+
+FIRST, LAST = itemgetter(0), itemgetter(-1)  # a line's first and last character
 
 
 def _width(text: str) -> float:
@@ -106,17 +110,28 @@ class Lines:
         self.gaps, self.texts = zip(*pairs, strict=True)  # the spaces before each line, its text
         bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
         self.starts, self.ends = bounds[0::2], bounds[1::2]
-        self.widths = [len(s) - len(s.encode("ascii", "ignore")) / 2 for s in self.texts]  # _width
+        texts = self.texts
+        #: the lines joined by newlines (and one before the first, one after the last): one
+        #: text that whole-text passes search, each match then counted to its line
+        self.joined = "\n" + "\n".join(texts) + "\n"
+        self.widths = [len(s) - len(s.encode("ascii", "ignore")) / 2 for s in texts]  # _width
+        self.firsts, self.lasts = list(map(FIRST, texts)), list(map(LAST, texts))
         # (most lines end in neither a stop nor a closer: their last character tells at once)
         self.stop_end = [
             last in STOPS or (last in CLOSERS and s.rstrip(CLOSERS)[-1:] in STOPS)
-            for s, last in zip(self.texts, map(itemgetter(-1), self.texts), strict=True)
+            for s, last in zip(texts, self.lasts, strict=True)
         ]
         #: widths of the lines that may be in a column: not those ending a sentence (-1.0)
         self.column_widths = [
             -1.0 if stop else width for width, stop in zip(self.widths, self.stop_end, strict=True)
         ]
         self.widest = max(self.widths)
+        self.count = len(texts)
+        # (the column knobs, read once: :meth:`is_full` asks for them at many lines)
+        self._window, self._column_min_lines = cfg.column_window, cfg.column_min_lines
+        self._min_column_width, self._max_column_width = cfg.min_column_width, cfg.max_column_width
+        self._column_share, self._column_stretch = 1 - cfg.column_tolerance, 1 + cfg.column_tolerance
+        self._fill_ratio, self._column_slack = cfg.fill_ratio, cfg.column_slack
         self._measure_gaps()
         self._find_set_off_lines()
 
@@ -153,8 +168,7 @@ class Lines:
     def _find_set_off_lines(self) -> None:
         """Fill ``markers`` (line -> end of its list or section marker), ``headings`` and
         ``standalone`` (line -> the reason it starts its own paragraph) in a few whole-text passes."""
-        texts, widths, most = self.texts, self.widths, self.cfg.max_heading_width
-        joined = "\n" + "\n".join(texts) + "\n"
+        texts, widths, most, joined = self.texts, self.widths, self.cfg.max_heading_width, self.joined
         markers = list(MARKER_LINE.finditer(joined))
         # (a marker match starts at the newline before its line)
         self.markers = {
@@ -192,10 +206,14 @@ class Lines:
         Lines ending a sentence are left out (a paragraph's last line is as long as it
         happens to be), and so are lines too narrow or too wide to be a column.
         """
-        window, widths = self.cfg.column_window, self.widths
+        window, widths = self._window, self.widths
+        own = widths[i]
         # the column stops at a much wider line: that is another block (a paragraph set wide)
-        limit = widths[i] * 1.5 + 2
-        first, last = max(0, i - window), min(len(widths), i + window + 1)
+        limit = own * 1.5 + 2
+        first = i - window if i > window else 0
+        last = i + window + 1
+        if last > self.count:
+            last = self.count
         # (in most documents no line is that wide, and then no window needs a look)
         if self.widest > limit and max(widths[first:last]) > limit:
             low, high = first, last
@@ -205,8 +223,15 @@ class Lines:
             while last < high and widths[last] <= limit:
                 last += 1
         candidates = self.column_widths[first:last]
-        candidates[i - first] = widths[i]
+        candidates[i - first] = own
         candidates.sort()
+        # (most often the widest line makes the column: the first step of ``_column_of``)
+        width = candidates[-1]
+        if self._min_column_width <= width <= self._max_column_width:
+            floor = width * self._column_share
+            members = len(candidates) - bisect_left(candidates, floor)
+            if members >= self._column_min_lines:
+                return first, last, width, floor, candidates[-1 - members // 2]
         return first, last, *self._column_of(candidates)
 
     def _column_of(self, candidates: list[float]) -> tuple[float, float, float]:
@@ -231,14 +256,18 @@ class Lines:
         first, last, width, floor, typical = self.column(i)
         if not width:
             return False
-        cfg, own, a, b = self.cfg, self.widths[i], self.texts[i], self.texts[i + 1]
+        own = self.widths[i]
         # (the typical width, not the widest: the widest line may hold half-width digits)
-        low = min(cfg.fill_ratio * typical, typical - cfg.column_slack)
-        if not low <= own <= width * (1 + cfg.column_tolerance):
+        low = self._fill_ratio * typical
+        if typical - self._column_slack < low:  # (``min`` of the two, without the call)
+            low = typical - self._column_slack
+        if not low <= own <= width * self._column_stretch:
             return False
-        if _is_latin(b[0]) and _is_latin(a.rstrip(CLOSERS + ".!?")[-1:] or " "):
-            # ragged right: the next word would not have fitted on this line
-            return own + _width(b.split(None, 1)[0]) + 0.5 > width
+        if _is_latin(self.firsts[i + 1]):
+            a, b = self.texts[i], self.texts[i + 1]
+            if _is_latin(a.rstrip(CLOSERS + ".!?")[-1:] or " "):
+                # ragged right: the next word would not have fitted on this line
+                return own + _width(b.split(None, 1)[0]) + 0.5 > width
         # stacked headings or name lists share a width too, but hold no clause punctuation
         column_widths, texts = self.column_widths, self.texts
         for k in range(first, last):
