@@ -51,6 +51,8 @@ BATCH = 64
 CHUNK = 16
 #: Documents deduplicated together (their paragraphs are decided in shared batches).
 GROUP = 64
+#: Bytes buffered before the change log, manifest or JSONL output is written (few, large writes).
+WRITE_BUFFER = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -193,12 +195,15 @@ class Run:
         self.bytes_out = 0
         reserved = staging / RESERVED_DIR
         reserved.mkdir()
-        self.changes = (reserved / CHANGES_FILE).open("wb")  # workers send UTF-8 lines
-        self.manifest = (reserved / MANIFEST_FILE).open("w", encoding="utf-8")
+        # Large buffers: each write lets the other threads of this process (file writer, pool
+        # results) take the GIL, and getting it back can take a switch interval (5 ms).
+        # The change log gets the UTF-8 lines the workers send.
+        self.changes = (reserved / CHANGES_FILE).open("wb", buffering=WRITE_BUFFER)
+        self.manifest = (reserved / MANIFEST_FILE).open("w", encoding="utf-8", buffering=WRITE_BUFFER)
         self.writer = BackgroundWriter()
         self.jsonl_out: IO[bytes] | None = None
         if is_jsonl and not options.dry_run:
-            self.jsonl_out = (staging / options.input.name).open("wb")
+            self.jsonl_out = (staging / options.input.name).open("wb", buffering=WRITE_BUFFER)
         self.dedup = None
         if options.config.dedup.enabled:
             self.dedup = Deduplicator(options.config.dedup)
