@@ -42,8 +42,8 @@ HINT_ALPHABET = "崂铿锵涓枃ÖÐÎÄé·中文的，。 a\n"
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=HINT_ALPHABET, max_size=40))
 def test_close_pair_holds_wherever_the_line_hint_matches(text: str) -> None:
-    chars = unicode.ROUND_TRIP_CHAR.findall(unicode._rare_chars(text))
-    if unicode.ROUND_TRIP_LINE_HINT.search(text):
+    chars = unicode._rare_round_trip_chars(text)
+    if unicode._compiled(unicode.ROUND_TRIP_LINE_HINT).search(text):
         assert unicode._close_pair(text, chars)
 
 
@@ -62,7 +62,7 @@ def test_close_pair_holds_wherever_the_line_hint_matches(text: str) -> None:
     ],
 )
 def test_close_pair(text: str, close: bool) -> None:
-    assert unicode._close_pair(text, unicode.ROUND_TRIP_CHAR.findall(unicode._rare_chars(text))) is close
+    assert unicode._close_pair(text, unicode._rare_round_trip_chars(text)) is close
 
 
 def test_gbk_round_trip_still_repairs_behind_the_pre_check() -> None:

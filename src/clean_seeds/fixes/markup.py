@@ -149,10 +149,13 @@ class _TagPatterns:
         # or ``/p>`` starting one.  Single-letter names only with their ``/`` (``a <b`` is text).
         long_names = _names(tuple(t for t in block + cell + inline + code if len(t) > 1))
         # (A run of fragments goes at once: ``<div<div`` or ``div>div>``.  A heading's closing
-        # ``#`` after a tail fragment (group 1) stays, for `strip_markdown_headings`.)
+        # ``#`` after a tail fragment (group 1) stays, for `strip_markdown_headings`.  The first
+        # fragment opens with the class of its first character, so the regex engine skips
+        # ahead to candidates fast; the lookbehinds then tell ``<`` from spaces before it.)
         fragment = rf"(?:/(?:{known})|(?:{long_names}))"
+        tail = rf"{fragment}(?:\s[^<>\n]*=[^<>\n]*)?"
         self.broken_tail = re.compile(
-            rf"(?:{SP}*<{fragment}(?:\s[^<>\n]*=[^<>\n]*)?)+((?:{SP}+#+)?){SP}*$",
+            rf"[ \t\u3000<](?:(?<=<)|(?<=[ \t\u3000]){SP}*<){tail}(?:{SP}*<{tail})*((?:{SP}+#+)?){SP}*$",
             re.IGNORECASE | re.MULTILINE,
         )
         # Heading marks among head fragments stay, for `strip_markdown_headings`.

@@ -69,14 +69,16 @@ UNCOMMON_HANZI = char_class(
         sorted({chr(code) for code in [*range(0x3400, 0xA000), *range(0xE000, 0xF900)]} - set(COMMON_HANZI))
     )
 )
-#: where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
+#: The four patterns on UNCOMMON_HANZI below are regex sources, compiled on first use by
+#: `_compiled`: each takes 15-35 ms to compile, and only suspicious texts need them.
+#: Where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
 #: read as GBK/Big5), or two Latin-1 letters in a row (GBK/Big5 read as Latin-1/cp1252)
-ROUND_TRIP_HINT = re.compile(f"[{UNCOMMON_HANZI}][^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|[\xa1-\xff]{{2}}")
+ROUND_TRIP_HINT = f"[{UNCOMMON_HANZI}][^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|[\xa1-\xff]{{2}}"
 #: any character of a ROUND_TRIP_HINT: the cheap test before it
-ROUND_TRIP_CHAR = re.compile(f"[{UNCOMMON_HANZI}\xa1-\xff]")
+ROUND_TRIP_CHAR = f"[{UNCOMMON_HANZI}\xa1-\xff]"
 #: ROUND_TRIP_HINT written to open with one character class, so the regex engine skips ahead
 #: fast: the lines to look at
-ROUND_TRIP_LINE_HINT = re.compile(
+ROUND_TRIP_LINE_HINT = (
     f"[{UNCOMMON_HANZI}\xa1-\xff]"
     f"(?:(?<=[{UNCOMMON_HANZI}])[^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|(?<=[\xa1-\xff])[\xa1-\xff])"
 )
@@ -96,7 +98,7 @@ RUN_PIECE = re.compile(
 CHARS_PER_LOST_BYTE = 8
 #: characters a repair must not introduce: uncommon hanzi and Hangul syllables are what
 #: Chinese bytes become under a wrong codec
-UNLIKELY_CJK = re.compile(f"[{UNCOMMON_HANZI}\uac00-\ud7af]")
+UNLIKELY_CJK = f"[{UNCOMMON_HANZI}\uac00-\ud7af]"
 #: C0 and C1 controls except tab, LF and CR (line endings are normalize_line_endings' job),
 #: and whole ANSI terminal escape sequences, whose ESC alone would leave "[31m" behind
 CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -248,12 +250,13 @@ def fix_gbk_round_trip(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> fix_gbk_round_trip("标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢", UnicodeConfig()).text
     '标题：中文 和 测试文件'
     """
-    if not _close_pair(text, ROUND_TRIP_CHAR.findall(_rare_chars(text))):
+    if not _close_pair(text, _rare_round_trip_chars(text)):
         return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
-    for line_start, line_end in _lines_matching(ROUND_TRIP_LINE_HINT, text):
+    hint = _compiled(ROUND_TRIP_HINT)
+    for line_start, line_end in _lines_matching(_compiled(ROUND_TRIP_LINE_HINT), text):
         for run in ROUND_TRIP_RUN.finditer(text, line_start, line_end):
-            if len(run.group()) >= cfg.min_round_trip_chars and ROUND_TRIP_HINT.search(run.group()):
+            if len(run.group()) >= cfg.min_round_trip_chars and hint.search(run.group()):
                 spans.extend(_repair_run(run.group(), run.start(), cfg))
     return replace_spans(text, "fix_gbk_round_trip", spans)
 
@@ -341,6 +344,18 @@ def _rare_chars(text: str) -> str:
     return "".join(sorted(set(RARE_CHAR.findall(text))))
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A pattern compiled once, when first needed (see ROUND_TRIP_HINT)."""
+    return re.compile(pattern)
+
+
+def _rare_round_trip_chars(text: str) -> list[str]:
+    """The distinct characters of ``text`` that a ROUND_TRIP_HINT is made of."""
+    rare = _rare_chars(text)
+    return _compiled(ROUND_TRIP_CHAR).findall(rare) if rare else []
+
+
 def _crlf_to_lf(text: str) -> Cleaned:
     """``text`` with each CRLF (its only line breaks to change) made LF, one edit per line.
 
@@ -385,7 +400,8 @@ def _no_worse(line: str, fixed: str) -> bool:
     (ftfy reads GBK mojibake as UTF-8 mojibake and would turn it into Hangul)."""
     if fixed == line or plausibility(fixed) < plausibility(line):
         return False
-    return len(UNLIKELY_CJK.findall(fixed)) <= len(UNLIKELY_CJK.findall(line))
+    unlikely = _compiled(UNLIKELY_CJK)
+    return len(unlikely.findall(fixed)) <= len(unlikely.findall(line))
 
 
 def _diff_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
@@ -445,4 +461,6 @@ def _round_trip(run: str, cfg: UnicodeConfig) -> str | None:
         score = plausibility(candidate.replace("\ufffd", ""))
         if score >= floor and not candidate.isascii() and (best is None or score > best[0]):
             best = (score, candidate)
+            if score == 1.0:  # no later round trip can do better
+                break
     return None if best is None else best[1]
