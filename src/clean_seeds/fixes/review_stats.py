@@ -84,6 +84,8 @@ _CJK_CODES = _cjk_code_table()
 _BATCH_BYTES = 1 << 22
 #: code units hashed at a time
 _HASH_BLOCK = 1 << 16
+#: one count, in the sketch table's type
+_ONE = np.uint32(1)
 
 
 def cjk_runs(text: str) -> bytes:
@@ -173,12 +175,13 @@ class NgramSketch:
         hashes = _ngram_hashes(np.frombuffer(b"".join(self._pending), dtype=np.uint16))
         self._pending, self._pending_size = [], 0
         self.total += len(hashes)
-        index = np.empty(len(hashes), dtype=np.intp)  # bincount's own type: no conversion
+        index = np.empty(len(hashes), dtype=np.intp)
         unsigned = index.view(np.uint64)
         for row, seed in enumerate(_ROW_SEEDS):
             np.right_shift(np.multiply(hashes, np.uint64(seed), out=unsigned), self.shift, out=unsigned)
-            counts = np.bincount(index, minlength=self.width)
-            np.add(self.table[row], counts, out=self.table[row], casting="unsafe")  # wraps like uint32
+            # (``add.at`` in the table's own type takes numpy's fast path, and allocates nothing:
+            # a ``bincount`` of the row is a fresh, zeroed array as large as the row each time)
+            np.add.at(self.table[row], index, _ONE)  # wraps like uint32
 
     def count(self, ngram: str) -> float:
         """Estimated occurrences of a two- or three-character string."""
