@@ -254,6 +254,46 @@ def test_interrupted_run_leaves_nothing_half_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seeds"]
 
 
+def _die(chunk: object) -> list[object]:
+    os._exit(9)  # as a worker killed by the system would
+
+
+def test_killed_worker_stops_the_run_with_a_clear_error(seeds_dir: Path) -> None:
+    from clean_seeds.config import Config
+    from clean_seeds.errors import WorkerError
+    from clean_seeds.io import discover
+    from clean_seeds.runner import _in_order
+
+    sources, _ = discover(seeds_dir, Config().input)
+    with pytest.raises(WorkerError, match="worker process stopped abruptly"):
+        list(_in_order(_die, sources, Config(), 2))
+
+
+def test_ctrl_c_stops_a_parallel_run_cleanly(tmp_path: Path) -> None:
+    """A real SIGINT to the whole process group, as a terminal sends it, mid-run with workers."""
+    import signal
+    import time
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for n in range(800):  # several seconds of work: the signal comes mid-run
+        (source / f"{n:03d}.txt").write_text(f"第{n}篇，青岛市全面推进城市更新。\n" * 400, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "clean_seeds.cli", "run", str(source), str(tmp_path / "out"), "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(1.5)
+    os.killpg(child.pid, signal.SIGINT)
+    output = child.communicate(timeout=60)[0].decode()
+    assert child.returncode == 130, output
+    assert "interrupted: nothing was written to OUTPUT" in output
+    assert "Traceback" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
 def test_large_single_line_file(tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()

@@ -19,3 +19,7 @@ class OutputError(CleanSeedsError):
 
 class ChangeLogError(CleanSeedsError):
     """A change log that is missing, corrupt, or does not match the output it describes."""
+
+
+class WorkerError(CleanSeedsError):
+    """A worker process died (killed by the system, out of memory): the run stops, OUTPUT untouched."""

@@ -11,12 +11,14 @@ import json
 import multiprocessing
 import os
 import platform
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,7 +27,7 @@ from .changelog import edits_to_jsonl
 from .config import Config
 from .dedup import Deduplicator
 from .dedup.features import Features, features_many
-from .errors import InputError
+from .errors import InputError, WorkerError
 from .io import (
     CHANGES_FILE,
     MANIFEST_FILE,
@@ -95,6 +97,12 @@ def _init_worker(config: Config) -> None:
     _WORKER_CONFIG = config
 
 
+def _init_pool_worker(config: Config) -> None:
+    """A worker process leaves Ctrl-C to the main process, which stops the pool cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(config)
+
+
 def _read(source: Source, config: Config) -> tuple[Document | Skipped, int]:
     """The document (or why it is skipped) and its size in input bytes."""
     if source.path is not None:
@@ -151,15 +159,25 @@ def _in_order(
         for chunk in chunks:
             yield from work(chunk)
         return
+    # (not multiprocessing.Pool: its worker-maintenance thread also wakes on every result and
+    # spins until the result thread has read it, taking CPU and the GIL from this process)
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        in_flight: deque[AsyncResult[list[Any]]] = deque()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool_worker, initargs=(config,))
+    in_flight: deque[Future[list[Any]]] = deque()
+    try:
         for chunk in chunks:
-            in_flight.append(pool.apply_async(work, (chunk,)))
+            in_flight.append(pool.submit(work, chunk))
             if len(in_flight) >= BATCH * workers // CHUNK:
-                yield from in_flight.popleft().get()
+                yield from in_flight.popleft().result()
         while in_flight:
-            yield from in_flight.popleft().get()
+            yield from in_flight.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process stopped abruptly (killed, or out of memory?); nothing was written "
+            "to OUTPUT (fewer --workers need less memory)"
+        ) from None
+    finally:  # (also when the caller stops early or fails: queued chunks are not run)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
