@@ -30,12 +30,13 @@ def _lines(
     edits: Iterable[Edit],
     quote: Callable[[str], str] = json.encoder.encode_basestring,
     encode: Callable[[Any], str] = _ENCODER.encode,
-) -> Iterator[str]:
+) -> list[str]:
     """The JSON object of each edit, formatted directly from its fields (what ``json.dumps``
     of a dict gives, in far less time: a run logs an edit per changed comma).
 
     The fields up to ``start`` are the same for a rule's edits in a row: formatted once.
     """
+    lines: list[str] = []
     head, same = "", None
     for e in edits:
         fields = (e.doc, e.step, e.stage, e.rule, e.kind)
@@ -45,9 +46,18 @@ def _lines(
                 f'{{"doc": {quote(e.doc)}, "step": {e.step}, "stage": {quote(e.stage)}, '
                 f'"rule": {quote(e.rule)}, "kind": {quote(e.kind)}, "start": '
             )
-        line = f'{head}{e.start}, "end": {e.end}, "line": {e.line}, '
-        line += f'"before": {quote(e.before)}, "after": {quote(e.after)}'
-        yield f'{line}, "info": {encode(e.info)}}}' if e.info else line + "}"
+        # (one f-string per line: building it in parts cost a third more)
+        if e.info:
+            lines.append(
+                f'{head}{e.start}, "end": {e.end}, "line": {e.line}, "before": {quote(e.before)}, '
+                f'"after": {quote(e.after)}, "info": {encode(e.info)}}}'
+            )
+        else:
+            lines.append(
+                f'{head}{e.start}, "end": {e.end}, "line": {e.line}, "before": {quote(e.before)}, '
+                f'"after": {quote(e.after)}}}'
+            )
+    return lines
 
 
 def edit_to_json(edit: Edit) -> str:
