@@ -61,6 +61,8 @@ def run(texts: list[str], cfg: DedupConfig | None = None) -> list[str]:
         # long lines without tokens (no shingles, equal LSH bands) are not near duplicates of each other
         ("-" * 40 + "\n" + "=" * 40 + "\n", "-" * 40 + "\n" + "=" * 40 + "\n"),
         (f"{FOX}.\n{FOX}!\n", f"{FOX}.\n"),
+        # removals to the end, blank lines between them: all after the kept paragraph goes
+        (f"{LONG}\n{OTHER}\n\n{LONG}\n \n\n\n{OTHER}", f"{LONG}\n{OTHER}\n"),
     ],
 )
 def test_dedup_cases(text_in: str, text_out: str) -> None:
@@ -213,7 +215,7 @@ def test_key_index_matches_a_dict_while_it_grows(fill_chunk: int, monkeypatch: p
     probing past others at first) through a dozen doublings, refilled in small chunks too."""
     monkeypatch.setattr(index_module, "FILL_CHUNK", fill_chunk)
     rng = np.random.default_rng(3)
-    index, model = KeyIndex(capacity=16), {}
+    index, model = KeyIndex(capacity=16), dict[int, int]()
     for step in range(40):
         fresh = rng.integers(0, 2**64, 500, dtype=np.uint64, endpoint=False)
         crowded = np.uint64(step) * np.uint64(2**40) + np.arange(50, dtype=np.uint64)
@@ -241,6 +243,18 @@ def test_shingle_store() -> None:
     assert store.sizes(np.array([3, 7, 2000])).tolist() == [3, 0, 1]
     assert [pid in store for pid in (3, 4, 7, 2000, 10**6)] == [True, False, True, True, False]
     assert store.nbytes == 16
+
+
+def test_shingle_store_grows_in_place_and_keeps_what_it_held() -> None:
+    store = ShingleStore()
+    sets = [np.arange(k, k + 700, dtype=np.uint32) for k in range(10)]  # 7000 values: grows 3 times
+    for pid, values in enumerate(sets):
+        store.extend(np.array([pid]), values, np.array([0, len(values)]))
+    assert all(store.get(pid).tolist() == values.tolist() for pid, values in enumerate(sets))
+    held = store.get(0)  # a copy: growing the arena in place leaves it as it was
+    store.extend(np.array([10]), np.zeros(10**5, dtype=np.uint32), np.array([0, 10**5]))
+    assert held.tolist() == sets[0].tolist() == store.get(0).tolist()
+    assert store.sizes(np.array([9, 10])).tolist() == [700, 10**5]
 
 
 def test_seeds_through_pipeline(seed_texts: list[str]) -> None:

@@ -19,7 +19,7 @@ from clean_seeds.dedup import DedupConfig, Deduplicator
 from clean_seeds.dedup import batch as batch_module
 from clean_seeds.dedup import index as index_module
 from clean_seeds.dedup.batch import Keys
-from clean_seeds.dedup.index import KeyIndex, common_counts
+from clean_seeds.dedup.index import KeyIndex, Sets, common_counts
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 
@@ -92,15 +92,16 @@ def test_common_counts_match_set_intersections(seed: int) -> None:
     left.append(np.array([0, 2**32 - 1], np.uint32))
     right.append(np.array([2**32 - 1], np.uint32))
 
-    def flat(sets: list[npt.NDArray[np.uint32]]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        return np.concatenate(sets), np.concatenate(([0], np.cumsum([len(s) for s in sets])))
+    def flat(sets: list[npt.NDArray[np.uint32]]) -> Sets:
+        sizes = np.array([len(s) for s in sets], dtype=np.int64)
+        return np.concatenate(sets), np.cumsum(sizes) - sizes, sizes
 
     expected = [len(set(a.tolist()) & set(b.tolist())) for a, b in zip(left, right, strict=True)]
     assert common_counts(flat(left), flat(right)).tolist() == expected
 
 
 def test_common_counts_of_no_pairs() -> None:
-    empty = (np.zeros(0, np.uint32), np.zeros(1, np.int64))
+    empty = (np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert common_counts(empty, empty).tolist() == []
 
 
@@ -128,7 +129,7 @@ def noisy_documents() -> list[str]:
 
 def decisions(docs: list[str], cfg: DedupConfig) -> list[tuple[str, list[tuple[object, ...]]]]:
     dedup = Deduplicator(cfg)
-    found = []
+    found: list[tuple[str, list[tuple[object, ...]]]] = []
     for n, doc in enumerate(docs):
         result = dedup.process(f"d{n}", doc)
         found.append(

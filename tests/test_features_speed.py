@@ -13,7 +13,8 @@ import xxhash
 from datasketch import MinHash
 
 from clean_seeds.dedup import DedupConfig
-from clean_seeds.dedup.features import _row_widths, _unique_per_paragraph, features, features_many
+from clean_seeds.dedup.features import _unique_per_paragraph, features, features_many
+from clean_seeds.dedup.index import row_widths
 from clean_seeds.dedup.minhash import SCHEME, Signer
 from clean_seeds.dedup.shingles import (
     ShingleBatch,
@@ -88,7 +89,7 @@ def test_unique_per_paragraph_is_sorted_set() -> None:
 
 def test_row_widths_pad_by_less_than_a_quarter() -> None:
     counts = np.arange(5000)
-    widths = _row_widths(counts)
+    widths = row_widths(counts)
     assert (widths >= counts).all()
     assert (widths[8:] < counts[8:] * 1.25).all()
     assert len(np.unique(widths[1000:2000])) <= 5

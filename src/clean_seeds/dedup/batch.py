@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .index import KeyIndex, ShingleStore, common_counts, key_tags, segments
+from .index import KeyIndex, ShingleStore, common_counts, key_tags
 
 if TYPE_CHECKING:
     from .config import DedupConfig
@@ -65,12 +65,17 @@ class Batch:
             self.exact_gone[:] = False
         hit = np.flatnonzero(self.exact_gone)
         self.exact_gone[hit] = dedup._hi.data[self.exact.found[hit]] == self.hi[hit]
-        self.bands = Keys(dedup._bands, bands.ravel(), np.repeat(rows, bands.shape[1]), n)
-        self.band_found: npt.NDArray[np.int64] = self.bands.found.reshape(bands.shape)
+        # a row going as an exact duplicate is neither kept nor verified: its band keys and
+        # fingerprints can change no decision, so they are not looked up
+        live = np.flatnonzero(~self.exact_gone)
+        self.bands = Keys(dedup._bands, bands[live].ravel(), np.repeat(live, bands.shape[1]), n)
+        self.band_found: npt.NDArray[np.int64] = np.full(bands.shape, -1, dtype=np.int64)
+        self.band_found[live] = self.bands.found.reshape(len(live), bands.shape[1])
         band_hit = np.any(self.band_found >= 0, axis=1)
         self.band_hit: list[bool] = band_hit.tolist()
         n_fps = np.diff(fp_bounds)
-        self.fps = Keys(dedup._fingerprints, fps, np.repeat(rows, n_fps), n)
+        live_fps = np.repeat(~self.exact_gone, n_fps)
+        self.fps = Keys(dedup._fingerprints, fps[live_fps], np.repeat(rows, n_fps)[live_fps], n)
         self.need = np.maximum(2, np.ceil(n_fps * dedup.cfg.containment_threshold * 0.5)).astype(np.int64)
         self.containers = _indexed_containers(self, dedup._sets)
         local_votes = self.fps.later >= self.need
@@ -250,31 +255,34 @@ def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> Inde
     each row has in common with its indexed LSH candidates (those the sizes allow to reach
     ``threshold``) and containers, with their sizes.
     """
-    n, bands, threshold = len(batch.band_found), batch.band_found.shape[1], cfg.threshold
-    candidate = (batch.band_found >= 0) & (~batch.exact_gone & (batch.sizes > 0))[:, None]
-    rows = np.repeat(np.arange(n), bands)[candidate.ravel()]
-    ids = batch.band_found[candidate]
+    n, threshold = len(batch.band_found), cfg.threshold
+    # each row's distinct candidates: its band hits sorted (a row of a few bands sorts fast),
+    # row by row, so the pairs come out ascending
+    hits = np.sort(np.where((~batch.exact_gone & (batch.sizes > 0))[:, None], batch.band_found, -1), axis=1)
+    fresh = hits >= 0
+    fresh[:, 1:] &= hits[:, 1:] != hits[:, :-1]
+    rows, ids = np.nonzero(fresh)[0], hits[fresh]
     sizes, other = batch.sizes[rows], sets.sizes(ids)
     near = np.minimum(sizes, other) >= threshold * np.maximum(sizes, other)
-    lsh = np.unique(_pair_keys(rows[near], ids[near]))
+    lsh = _pair_keys(rows[near], ids[near])
     gone = batch.exact_gone
     containers = [(u, c) for u, found in batch.containers.items() for c in found if not gone[u]]
-    pairs = contained = lsh
+    pairs, in_lsh = lsh, np.ones(len(lsh), dtype=bool)
     if containers:
         rows, ids = np.array(containers, dtype=np.int64).T
-        contained = _pair_keys(rows, ids)
-        pairs = np.union1d(lsh, contained)
+        pairs, in_lsh, in_contained = _union(lsh, _pair_keys(rows, ids))
     if not len(pairs):
         return IndexedCommons(n)
     rows, ids = _unpair(pairs)
     starts = np.array(batch.shingle_start[:-1], dtype=np.int64)[rows]
-    sizes, other = batch.sizes[rows], sets.sizes(ids)
-    common = common_counts(segments(batch.shingles, starts, sizes), sets.gather(ids))
+    indexed = sets.gather(ids)
+    sizes, other = batch.sizes[rows], indexed[2]
+    common = common_counts((batch.shingles, starts, sizes), indexed)
     similarity = common / (sizes + other - common)  # every row here has shingles
     verified = similarity >= threshold
     if containers:
-        verified &= np.isin(pairs, lsh)
-        holds = np.isin(pairs, contained) & (common / sizes >= cfg.containment_threshold)
+        verified &= in_lsh
+        holds = in_contained & (common / sizes >= cfg.containment_threshold)
         may_be_contained = batch.exact_gone.copy()
         may_be_contained[rows[holds]] = True
         batch.may_be_contained &= may_be_contained
@@ -285,6 +293,27 @@ def _indexed_commons(batch: Batch, sets: ShingleStore, cfg: DedupConfig) -> Inde
     best = order[first]
     batch.near_id[rows[best]], batch.near_similarity[rows[best]] = ids[best], similarity[best]
     return IndexedCommons(n, rows, ids, common, other)
+
+
+def _union(
+    first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The sorted distinct keys of two arrays, and which of them each array holds (one merge:
+    ``np.union1d`` and two ``np.isin`` sort three times).
+
+    >>> keys, in_first, in_second = _union(np.array([3, 5], U64), np.array([1, 3], U64))
+    >>> keys.tolist(), in_first.tolist(), in_second.tolist()
+    ([1, 3, 5], [False, True, True], [True, True, False])
+    """
+    both = np.concatenate((first, second))
+    order = np.argsort(both, kind="stable")
+    merged = both[order]
+    fresh = np.ones(len(merged), dtype=bool)
+    fresh[1:] = merged[1:] != merged[:-1]
+    slot = np.cumsum(fresh) - 1  # each merged key's place among the distinct ones
+    held = np.zeros((2, int(slot[-1]) + 1 if len(slot) else 0), dtype=bool)
+    held[(order >= len(first)).astype(np.intp), slot] = True
+    return merged[fresh], held[0], held[1]
 
 
 def _pair_keys(rows: npt.NDArray[np.int64], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:

@@ -21,7 +21,6 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +30,7 @@ from ..models import Cleaned
 from .batch import Batch
 from .config import DedupConfig
 from .features import Features, digest, features
-from .index import KeyIndex, ShingleStore
+from .index import Column, KeyIndex, ShingleStore, common_count, ranges
 from .removal import removal_spans, repeated_runs
 
 U64 = np.uint64
@@ -39,6 +38,9 @@ EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_paragra
 
 
 _FEATURES = tuple(f.name for f in dataclasses.fields(Features))
+#: what a decided document's arrays are replaced with (shared: never written)
+_NO_KEYS, _NO_SHINGLES = np.zeros(0, U64), np.zeros(0, np.uint32)
+_NO_KEYS.flags.writeable = _NO_SHINGLES.flags.writeable = False
 
 
 @dataclass
@@ -56,22 +58,6 @@ class _Doc(Features):
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, paragraph)
 
 
-class _Column:
-    """A growable numpy column indexed by global paragraph id."""
-
-    def __init__(self, dtype: type) -> None:
-        self.data: npt.NDArray[Any] = np.zeros(1024, dtype=dtype)
-
-    def put(self, start: int, values: npt.ArrayLike) -> None:
-        values = np.asarray(values)
-        end = start + len(values)
-        if end > len(self.data):
-            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
-            grown[: len(self.data)] = self.data
-            self.data = grown
-        self.data[start:end] = values
-
-
 class Deduplicator:
     """Removes exact, near-duplicate and (optionally) contained paragraphs across documents.
 
@@ -86,10 +72,10 @@ class Deduplicator:
         self._bands = KeyIndex()
         self._fingerprints = KeyIndex()
         self._sets = ShingleStore()
-        self._hi = _Column(np.uint64)  # high 64 bits of each paragraph's exact key
-        self._doc_of = _Column(np.uint32)
-        self._para_of = _Column(np.uint32)
-        self._final_line = _Column(np.uint32)
+        self._hi = Column(np.uint64)  # high 64 bits of each paragraph's exact key
+        self._doc_of = Column(np.uint32)
+        self._para_of = Column(np.uint32)
+        self._final_line = Column(np.uint32)
         self._doc_ids: list[str] = []
         self._docs: dict[str, _Doc] = {}
         self._pending: list[_Doc] = []
@@ -115,11 +101,10 @@ class Deduplicator:
             raise ValueError(
                 f"dedup: process() streams with keep='first', not {self.cfg.keep!r}; use add/decide/remove"
             )
-        docs = [self._register(doc_id, text, found) for doc_id, text, found in documents]
+        docs = self._register(documents)
         self._decide_long([(doc, j) for doc in docs for j in range(len(doc.long))])
         self._decide_short(docs)
-        for doc in docs:
-            self._finish(doc)
+        self._finish(docs)
         return [self._edits(doc, text) for doc, (_, text, _) in zip(docs, documents, strict=True)]
 
     def add(self, doc_id: str, text: str, found: Features | None = None) -> None:
@@ -128,7 +113,8 @@ class Deduplicator:
             raise ValueError("dedup: add() after decide(); create a new Deduplicator for a new corpus")
         if doc_id in self._docs:
             raise ValueError(f"dedup: document {doc_id!r} added twice")
-        self._docs[doc_id] = doc = self._register(doc_id, text, found)
+        (doc,) = self._register([(doc_id, text, found)])
+        self._docs[doc_id] = doc
         self._pending.append(doc)
 
     def decide(self) -> None:
@@ -138,8 +124,7 @@ class Deduplicator:
             units.sort(key=lambda u: (-int(u[0].length[u[0].long[u[1]]]), u[0].base + u[0].long[u[1]]))
         self._decide_long(units)
         self._decide_short(self._pending)
-        for doc in self._pending:
-            self._finish(doc)
+        self._finish(self._pending)
         self._pending = []
         self._decided = True
 
@@ -167,19 +152,35 @@ class Deduplicator:
 
     # -- registering ------------------------------------------------------------------------
 
-    def _register(self, doc_id: str, text: str, found: Features | None) -> _Doc:
+    def _register(self, documents: Sequence[tuple[str, str, Features | None]]) -> list[_Doc]:
+        """Give the documents' paragraphs their global ids, in order; their columns in one go."""
+        start, first = self._count, len(self._doc_ids)
+        docs = [self._doc(doc_id, text, found) for doc_id, text, found in documents]
+        if not docs:
+            return docs
+        counts = [len(doc.para_line) for doc in docs]
+        self._hi.put(start, np.concatenate([doc.hi for doc in docs]))
+        self._doc_of.put(start, np.repeat(np.arange(first, len(self._doc_ids), dtype=np.uint32), counts))
+        self._para_of.put(start, ranges(np.zeros(len(docs), np.intp), np.array(counts, np.intp)))
+        return docs
+
+    def _doc(self, doc_id: str, text: str, found: Features | None) -> _Doc:
+        """One document's :class:`_Doc`, its paragraphs numbered from the count so far."""
         if found is None:
             found = features(text, self.cfg)
         elif found.size != len(text) or found.digest != digest(text):
             raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
-        doc = _Doc(**{name: getattr(found, name) for name in _FEATURES}, id=doc_id)
-        doc.base = self._count
-        doc.long_lo, doc.long_hi = doc.lo[doc.long], doc.hi[doc.long]
-        n = len(doc.para_line)
-        doc.rule, doc.kept, doc.info = [None] * n, [-1] * n, [{}] * n
-        self._hi.put(self._count, doc.hi)
-        self._doc_of.put(self._count, np.full(n, len(self._doc_ids), dtype=np.uint32))
-        self._para_of.put(self._count, np.arange(n, dtype=np.uint32))
+        n = len(found.para_line)
+        doc = _Doc(
+            **{name: getattr(found, name) for name in _FEATURES},
+            id=doc_id,
+            base=self._count,
+            long_lo=found.lo[found.long],
+            long_hi=found.hi[found.long],
+            rule=[None] * n,
+            kept=[-1] * n,
+            info=[{}] * n,
+        )
         self._doc_ids.append(doc_id)
         self._count += n
         return doc
@@ -320,7 +321,7 @@ class Deduplicator:
         size = len(shingles)
         if min(size, len(other)) < check * max(size, len(other)):
             return -1, len(other)
-        return _common(shingles, other), len(other)
+        return common_count(shingles, other), len(other)
 
     def _contained(self, doc: _Doc, i: int, batch: Batch, u: int, containers: list[int]) -> bool:
         """Flag (or remove) paragraph i if one of its (ascending) candidate ``containers``, longer
@@ -358,15 +359,17 @@ class Deduplicator:
         """
         if not self.cfg.exact_duplicate or not docs:
             return
-        shorts = [np.flatnonzero(doc.length < self.cfg.min_chars) for doc in docs]
-        hits = self._exact.lookup(
-            np.concatenate([doc.lo[short] for doc, short in zip(docs, shorts, strict=True)])
-        )
+        short = np.flatnonzero(np.concatenate([doc.length for doc in docs]) < self.cfg.min_chars)
+        if not len(short):
+            return  # (a document without short paragraphs has nothing to decide here)
+        hits = self._exact.lookup(np.concatenate([doc.lo for doc in docs])[short]).tolist()
+        firsts = np.cumsum([0] + [len(doc.length) for doc in docs])
+        bounds = np.searchsorted(short, firsts).tolist()
+        short_of = (short - np.repeat(firsts[:-1], np.diff(bounds))).tolist()  # index in its document
         local: dict[int, int] = {}
-        start = 0
-        for doc, short in zip(docs, shorts, strict=True):
-            self._decide_short_doc(doc, short.tolist(), hits[start : start + len(short)].tolist(), local)
-            start += len(short)
+        for doc, start, end in zip(docs, bounds[:-1], bounds[1:], strict=True):
+            if start < end:
+                self._decide_short_doc(doc, short_of[start:end], hits[start:end], local)
         if local:
             keys = np.fromiter(local.keys(), U64, len(local))
             self._exact.insert(keys, np.fromiter(local.values(), np.uint32, len(local)))
@@ -400,14 +403,18 @@ class Deduplicator:
 
     # -- edits ----------------------------------------------------------------------------------
 
-    def _finish(self, doc: _Doc) -> None:
-        """Compute the removal spans and the final line of every kept paragraph."""
-        removed = [rule is not None for rule in doc.rule]
-        spans, finals = removal_spans(doc.lines, doc.blank, doc.para_line, doc.size, removed)
-        doc.spans = spans
-        self._final_line.put(doc.base, np.array(finals, dtype=np.uint32))
-        doc.lo = doc.hi = doc.long_lo = doc.long_hi = doc.fps = np.zeros(0, U64)
-        doc.bands, doc.shingles = None, np.zeros(0, np.uint32)
+    def _finish(self, docs: list[_Doc]) -> None:
+        """Compute the removal spans and the final line of every kept paragraph; drop the
+        arrays only deciding needed."""
+        finals = []
+        for doc in docs:
+            removed = [rule is not None for rule in doc.rule]
+            doc.spans, doc_finals = removal_spans(doc.lines, doc.blank, doc.para_line, doc.size, removed)
+            finals += doc_finals
+            doc.lo = doc.hi = doc.long_lo = doc.long_hi = doc.fps = _NO_KEYS
+            doc.bands, doc.shingles = None, _NO_SHINGLES
+        if docs:
+            self._final_line.put(docs[0].base, np.array(finals, dtype=np.uint32))
 
     def _edits(self, doc: _Doc, text: str) -> Cleaned:
         if not doc.spans and not doc.flags:
@@ -425,24 +432,15 @@ class Deduplicator:
                 assert isinstance(container, int)
                 info = self._twin_info(container, {k: v for k, v in details.items() if k != "container"})
                 edits.append(flag(CONTAINED, text, start, end, "contained_in_longer_paragraph", **info))
-        edits.sort(key=lambda e: e.start)
+        if doc.flags:
+            edits.sort(key=lambda e: e.start)  # (the removals come in order)
         return Cleaned(result.text, tuple(edits))
 
     def _twin_info(self, kept: int, info: dict[str, object]) -> dict[str, object]:
         return {
             **info,
-            "kept_doc": self._doc_ids[int(self._doc_of.data[kept])],
-            "kept_line": int(self._final_line.data[kept]),
-            "kept_paragraph": int(self._para_of.data[kept]),
+            "kept_doc": self._doc_ids[self._doc_of.data.item(kept)],
+            "kept_line": self._final_line.data.item(kept),
+            "kept_paragraph": self._para_of.data.item(kept),
             "cluster": kept,
         }
-
-
-def _common(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int:
-    """How many values two sorted, unique arrays share."""
-    if len(small) > len(large):
-        small, large = large, small
-    if not len(small):
-        return 0
-    # a value past the end of ``large`` is clipped onto its last, smaller value: no match
-    return int(np.count_nonzero(large.take(np.searchsorted(large, small), mode="clip") == small))

@@ -20,14 +20,12 @@ import numpy.typing as npt
 import xxhash
 
 from .config import DedupConfig
-from .index import ranges
+from .index import SORT_VALUES, ranges, row_widths
 from .minhash import Signer
 from .shingles import ShingleBatch, Shingler, exact_keys
 
 U64 = np.uint64
 BAND_SALT = 0x9E3779B97F4A7C15
-#: hashes sorted per matrix in :func:`_unique_per_paragraph` (512 KiB, in the L2 cache)
-SORT_VALUES = 1 << 17
 
 
 @dataclass
@@ -167,7 +165,7 @@ def _unique_per_paragraph(
     keyed by paragraph.
     """
     counts = np.diff(offsets)
-    width = _row_widths(counts)
+    width = row_widths(counts)
     order = np.argsort(width, kind="stable")
     unique_counts = np.zeros(len(counts), dtype=np.int64)
     sorted_rows = []
@@ -190,17 +188,6 @@ def _unique_per_paragraph(
     for rows, row_values in sorted_rows:
         values[ranges(bounds[rows], unique_counts[rows])] = row_values
     return values, bounds
-
-
-def _row_widths(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The smallest width ``m * 2**k`` (m in 4..7) at least each count (counts below 8 stay):
-    four widths per doubling, so rows pad by less than a quarter.
-
-    >>> _row_widths(np.array([0, 1, 7, 8, 9, 100, 112, 113])).tolist()
-    [0, 1, 7, 8, 10, 112, 112, 128]
-    """
-    unit = np.left_shift(1, np.maximum(np.frexp(counts)[1] - 3, 0))
-    return -(-counts // unit) * unit
 
 
 def digest(text: str) -> int:

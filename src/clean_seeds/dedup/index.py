@@ -1,6 +1,7 @@
-"""Compact stores for deduplication state: a key -> id hash table and a shingle-set arena.
+"""Compact stores for deduplication state: a key -> id hash table, a shingle-set arena and
+per-paragraph columns; and the counting of shared shingles over them.
 
-Both keep numpy arrays, never Python objects per paragraph, so memory stays small and
+All keep numpy arrays, never Python objects per paragraph, so memory stays small and
 predictable (see the numbers in :mod:`clean_seeds.dedup`).
 """
 
@@ -10,8 +11,12 @@ import numpy as np
 import numpy.typing as npt
 
 U64 = np.uint64
+#: a batch's sets: (values, where each set starts in them, its size)
+Sets = tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 
 
+#: the id half of a slot
+LOW = U64(0xFFFFFFFF)
 #: multiplier spreading keys over the table (Fibonacci hashing: the product's high bits)
 SPREAD = U64(0x9E3779B97F4A7C15)
 #: the table doubles when more than this share of its slots is taken
@@ -20,6 +25,8 @@ MAX_LOAD = 0.6
 WINDOW = 16
 #: entries placed at a time when the table grows (bounds the temporary arrays)
 FILL_CHUNK = 1 << 20
+#: values sorted per matrix of rows (512 KiB of uint32, in the L2 cache)
+SORT_VALUES = 1 << 17
 
 
 class KeyIndex:
@@ -31,15 +38,15 @@ class KeyIndex:
     at 30 million keys, against about 0.05 here.)
 
     A slot holds the key's *tag*, the high 32 bits of the key times ``SPREAD``, whose own
-    high bits pick the slot, so the table can grow from the tags alone.  Two keys with the
+    high bits pick the slot, so the table can grow from the tags alone; and the id, one
+    uint64 ``tag << 32 | id`` (one cache line to read or write, not two).  Two keys with the
     same tag look alike (a chance of 2**-32 per comparison), which costs nothing but time:
     every hit is verified before anything is removed.  8 bytes per slot, 8-22 per key.
     """
 
     def __init__(self, capacity: int = 1 << 12) -> None:
         self._bits = max(4, (capacity - 1).bit_length())
-        self._tags = np.zeros(1 << self._bits, dtype=np.uint32)  # 0: empty
-        self._ids = np.zeros(1 << self._bits, dtype=np.uint32)
+        self._slots = np.zeros(1 << self._bits, dtype=U64)  # tag << 32 | id; 0: empty
         self._count = 0
 
     def __len__(self) -> int:
@@ -47,7 +54,7 @@ class KeyIndex:
 
     @property
     def nbytes(self) -> int:
-        return self._tags.nbytes + self._ids.nbytes
+        return self._slots.nbytes
 
     def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
         """The id stored for each key, or -1."""
@@ -65,7 +72,7 @@ class KeyIndex:
     ) -> None:
         """Add distinct tags that :meth:`probe` did not find, at the free ``slots`` it stopped
         at, with nothing added since (so the table need not be searched for them again)."""
-        if self._count + len(tags) > MAX_LOAD * len(self._tags):
+        if self._count + len(tags) > MAX_LOAD * len(self._slots):
             self._grow(self._count + len(tags))
             self._place(tags, ids)  # (the table moved: the slots are stale)
         else:
@@ -79,11 +86,16 @@ class KeyIndex:
         """:meth:`find`, and the slot each search stopped at (the tag's, or the free one it
         would take)."""
         stops = self._stops(tags, self._home(tags))
-        return np.where(self._tags[stops] == tags, self._ids[stops].astype(np.int64), -1), stops
+        there = self._slots[stops]
+        return np.where((there >> U64(32)) == tags, (there & LOW).astype(np.int64), -1), stops
+
+    def _tags(self, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The tags held at ``slots`` (0: empty)."""
+        return self._slots[slots] >> U64(32)
 
     @property
     def _mask(self) -> int:
-        return len(self._tags) - 1
+        return len(self._slots) - 1
 
     def _home(self, tags: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
         return (tags >> np.uint32(32 - self._bits)).astype(np.int64)
@@ -96,16 +108,16 @@ class KeyIndex:
         a few numpy calls each.
         """
         stops = slots.copy()
-        there = self._tags[slots]  # the first round, for all tags: most stop here
+        there = self._tags(slots)  # the first round, for all tags: most stop here
         todo = np.flatnonzero((there != 0) & (there != tags))
         at, want = (slots[todo] + 1) & self._mask, tags[todo]
         while len(todo) > WINDOW * WINDOW:
-            there = self._tags[at]
+            there = self._tags(at)
             going = (there != 0) & (there != want)
             stops[todo[~going]] = at[~going]
             todo, at, want = todo[going], (at[going] + 1) & self._mask, want[going]
         while len(todo):
-            window = self._tags[(at[:, None] + np.arange(WINDOW)) & self._mask]
+            window = self._tags((at[:, None] + np.arange(WINDOW)) & self._mask)
             stop = (window == 0) | (window == want[:, None])
             found = stop.any(axis=1)
             stops[todo[found]] = (at[found] + stop[found].argmax(axis=1)) & self._mask
@@ -128,9 +140,9 @@ class KeyIndex:
         pending = np.arange(len(tags))
         stops = self._stops(tags, self._home(tags)) if slots is None else slots
         while len(pending):
-            self._tags[stops] = tags[pending]
-            won = self._tags[stops] == tags[pending]
-            self._ids[stops[won]] = ids[pending[won]]
+            entries = (tags[pending].astype(U64) << U64(32)) | ids[pending]
+            self._slots[stops] = entries
+            won = self._slots[stops] == entries
             pending, stops = pending[~won], stops[~won]
             stops = self._stops(tags[pending], stops)
         self._count += len(tags)
@@ -146,16 +158,13 @@ class KeyIndex:
             bits += 1
         if bits > 32:
             raise ValueError("dedup: more than 2.5 billion keys do not fit one index")
-        used = np.flatnonzero(self._tags)
-        packed = (self._tags[used].astype(U64) << U64(32)) | self._ids[used]
-        del used
+        packed = self._slots[self._slots != 0]
         # by tag, so by home slot; in slot order it is nearly sorted already, where the
         # stable sort (timsort: a buffer of half the entries, small next to the table) runs
         # 5x faster than the default quicksort
         packed.sort(kind="stable")
         self._bits = bits
-        self._tags = np.zeros(1 << bits, dtype=np.uint32)
-        self._ids = np.zeros(1 << bits, dtype=np.uint32)
+        self._slots = np.zeros(1 << bits, dtype=U64)
         self._count = 0
         self._fill(packed)
 
@@ -175,8 +184,8 @@ class KeyIndex:
             shifted = np.maximum.accumulate(np.maximum(self._home(tags) - steps, floor))
             floor = shifted[-1]
             slots = shifted + steps
-            inside = slots < len(self._tags)
-            self._tags[slots[inside]], self._ids[slots[inside]] = tags[inside], ids[inside]
+            inside = slots < len(self._slots)
+            self._slots[slots[inside]] = part[inside]
             self._count += int(np.count_nonzero(inside))
             self._place(tags[~inside], ids[~inside])
 
@@ -216,9 +225,9 @@ class ShingleStore:
             return
         end = self._size + len(hashes)
         if end > len(self._data):
-            grown = np.empty(max(end, 2 * len(self._data)), dtype=np.uint32)
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
+            # in place (realloc: a large block is remapped, not copied, so its pages are not
+            # touched again); no view of it is ever handed out, which refcheck makes sure of
+            self._data.resize(max(end, 2 * len(self._data)), refcheck=True)
         self._data[self._size : end] = hashes
         last = int(pids.max()) + 1
         if last > len(self._start):
@@ -234,11 +243,14 @@ class ShingleStore:
         return self._end[pids] - self._start[pids]
 
     def get(self, pid: int) -> npt.NDArray[np.uint32]:
-        return self._data[self._start[pid] : self._end[pid]]
+        """Paragraph ``pid``'s hashes (a copy: no view of the arena outlives its growing in place)."""
+        return self._data[self._start[pid] : self._end[pid]].copy()
 
-    def gather(self, pids: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        """The hashes of ``pids`` one after another, and where each starts (and the last ends)."""
-        return segments(self._data, self._start[pids], self.sizes(pids))
+    def gather(self, pids: npt.NDArray[np.int64]) -> Sets:
+        """The hashes of ``pids`` one after another, where each starts, and how many each has."""
+        sizes = self.sizes(pids)
+        values, bounds = segments(self._data, self._start[pids], sizes)
+        return values, bounds[:-1], sizes
 
 
 def segments(
@@ -261,28 +273,79 @@ def ranges(starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]) -> npt.N
     return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
 
 
-def common_counts(
-    left: tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]],
-    right: tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]],
-) -> npt.NDArray[np.int64]:
+def common_counts(left: Sets, right: Sets) -> npt.NDArray[np.int64]:
     """How many values pair k's two sorted, unique sets share, for many pairs in one go.
 
-    ``left`` and ``right`` are (values, bounds) as :func:`segments` returns them, pair k
-    being the k-th set of each.  Tagging every value with its pair number keeps both arrays
-    sorted, so one merge of the two intersects all the pairs.
+    Pair k is the k-th set of ``left`` and of ``right``; their values arrays are copied
+    together, so should be small (a batch's, not a whole store's).  Pair k's two sets are
+    one row of a matrix, sorted with the rows of pairs of about the same size
+    (``np.sort(axis=1)`` of short rows runs several times faster than one merge of all the
+    pairs tagged with their number): a value both sets have is two equal neighbours of its row.
 
-    >>> sets = (np.array([1, 2, 3, 5, 7], np.uint32), np.array([0, 3, 5]))
-    >>> common_counts(sets, (np.array([2, 3, 4, 7], np.uint32), np.array([0, 3, 4]))).tolist()
+    >>> left = (np.array([1, 2, 3, 5, 7], np.uint32), np.array([0, 3]), np.array([3, 2]))
+    >>> common_counts(left, (np.array([2, 3, 4, 7], np.uint32), np.array([0, 3]), np.array([3, 1]))).tolist()
     [2, 1]
     """
-    pairs = len(left[1]) - 1
-    tagged = [
-        (np.repeat(np.arange(pairs, dtype=U64), np.diff(bounds)) << U64(32)) | values.astype(U64)
-        for values, bounds in (left, right)
-    ]
-    # each side is sorted and unique within a pair, so a value both have is two equal
-    # neighbours of the merged array (timsort merges the two sorted runs in linear time)
-    merged = np.concatenate(tagged)
-    merged.sort(kind="stable")
-    both = merged[1:][merged[1:] == merged[:-1]]
-    return np.bincount((both >> U64(32)).astype(np.int64), minlength=pairs)
+    (left_values, left_starts, left_sizes), (right_values, right_starts, right_sizes) = left, right
+    values = np.concatenate((left_values, right_values))
+    # (int32: half the memory traffic of the index matrices)
+    left_sizes = left_sizes.astype(np.int32)
+    sizes = left_sizes + right_sizes.astype(np.int32)
+    # row k reads values[left_starts[k] + j] for j < left_sizes[k], then its right set
+    left_shift = left_starts.astype(np.int32)
+    right_shift = (len(left_values) + right_starts).astype(np.int32) - left_sizes
+    counts = np.zeros(len(sizes), dtype=np.int64)
+    width = row_widths(sizes.astype(np.int64))
+    order = np.argsort(width, kind="stable")
+    for bucket in np.split(order, np.flatnonzero(np.diff(width[order])) + 1):
+        row_width = int(width[bucket[0]]) if len(bucket) else 0
+        columns = np.arange(row_width, dtype=np.int32)
+        step = max(1, SORT_VALUES // max(row_width, 1))
+        for rows in (bucket[i : i + step] for i in range(0, len(bucket) if row_width else 0, step)):
+            last = sizes[rows, None] - 1
+            # a row is padded to the common width by repeating its last value: one more equal
+            # neighbour per padding column, taken off the count
+            at = np.minimum(columns, last)
+            at += np.where(at < left_sizes[rows, None], left_shift[rows, None], right_shift[rows, None])
+            matrix = values.take(at)
+            matrix.sort(axis=1)
+            equal = np.count_nonzero(matrix[:, 1:] == matrix[:, :-1], axis=1)
+            counts[rows] = equal - (row_width - 1 - last[:, 0])
+    return counts
+
+
+def row_widths(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The smallest width ``m * 2**k`` (m in 4..7) at least each count (counts below 8 stay):
+    four widths per doubling, so rows pad by less than a quarter.
+
+    >>> row_widths(np.array([0, 1, 7, 8, 9, 100, 112, 113])).tolist()
+    [0, 1, 7, 8, 10, 112, 112, 128]
+    """
+    unit = np.left_shift(1, np.maximum(np.frexp(counts)[1] - 3, 0))
+    return -(-counts // unit) * unit
+
+
+def common_count(small: npt.NDArray[np.uint32], large: npt.NDArray[np.uint32]) -> int:
+    """How many values two sorted, unique arrays share."""
+    if len(small) > len(large):
+        small, large = large, small
+    if not len(small):
+        return 0
+    # a value past the end of ``large`` is clipped onto its last, smaller value: no match
+    return int(np.count_nonzero(large.take(np.searchsorted(large, small), mode="clip") == small))
+
+
+class Column:
+    """A growable numpy column indexed by global paragraph id."""
+
+    def __init__(self, dtype: type) -> None:
+        self.data: npt.NDArray[np.generic] = np.zeros(1024, dtype=dtype)
+
+    def put(self, start: int, values: npt.ArrayLike) -> None:
+        values = np.asarray(values)
+        end = start + len(values)
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[: len(self.data)] = self.data
+            self.data = grown
+        self.data[start:end] = values

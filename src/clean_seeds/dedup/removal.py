@@ -65,20 +65,32 @@ def _trim_trailing_blank(
 ) -> None:
     """When the removals run to the end of the text, take the blank lines before them too.
 
+    >>> lines = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 6), (7, 7), (8, 9)]  # "a\\n\\nb\\n\\n\\n\\nc"
+    >>> spans = [(3, 6, 1), (7, 9, 2)]  # b with the blank line after it; c with the break before
+    >>> _trim_trailing_blank(spans, lines, [False, True, False, True, True, True, False], [0, 2, 6], 9)
+    >>> spans  # all after "a\\n" goes (not "a\\n\\n", nor overlapping spans)
+    [(2, 6, 1), (6, 9, 2)]
+
     Otherwise the text would end in a blank line, which the whitespace stage would remove on
     the next run (and a run on its own output must change nothing).
     """
     if not spans or spans[-1][1] < size:
         return
     j = len(spans) - 1
-    while j > 0 and spans[j - 1][1] == spans[j][0]:
-        j -= 1
-    start, end, i = spans[j]
-    k = para_line[i] - 1
-    while k >= 0 and blank[k]:
-        start = lines[k][0]
-        k -= 1
-    spans[j] = (start, end, i)
+    while True:
+        while j > 0 and spans[j - 1][1] == spans[j][0]:
+            j -= 1
+        start, end, i = spans[j]
+        floor = spans[j - 1][1] if j else 0  # where the span before ends
+        k = para_line[i] - 1
+        while k >= 0 and blank[k] and lines[k][0] >= floor:
+            start = lines[k][0]
+            k -= 1
+        spans[j] = (start, end, i)
+        if k < 0 or not blank[k]:
+            return
+        # the span before took blank line k along: the two now meet, and the blank lines
+        # before that span go too
 
 
 def repeated_runs(twin: list[int]) -> Iterator[list[int]]:
