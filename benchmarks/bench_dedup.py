@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }  # fmt: skip
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         args.out.with_suffix(".md").write_text(markdown(report))
     return report
