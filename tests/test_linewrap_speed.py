@@ -8,8 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_seeds.fixes.linewrap import LINE, LinewrapConfig, _Breaks
-from clean_seeds.fixes.linewrap_lines import CLOSERS, MARKER_START, SPACED_CJK, STOPS, Lines
+from clean_seeds.edits import apply_edits, revert_edits
+from clean_seeds.fixes.linewrap import (
+    LATIN_END,
+    LINE,
+    SET_OFF_LAST,
+    LinewrapConfig,
+    _Breaks,
+    join_wrapped_lines,
+)
+from clean_seeds.fixes.linewrap_lines import CLOSER_SET, CLOSERS, MARKER_START, SPACED_CJK, STOPS, Lines
 
 from .conftest import seed_texts
 
@@ -129,3 +137,22 @@ def test_blank_breaks_counted_per_break(text: str) -> None:
 )
 def test_evident_decides_only_the_first_rules(lines: list[str], verdicts: list[object]) -> None:
     assert _Breaks([("\n", text) for text in lines], CFG).evident() == verdicts
+
+
+def test_a_cjk_word_end_needs_none_of_the_skipped_checks() -> None:
+    """``decide`` and ``strong_join`` skip the number, sentence-end, closer, set-off and
+    Latin checks for a line ending in U+4E00..U+9FFF: no such character can take them."""
+    cjk = [chr(code) for code in range(0x4E00, 0xA000)]
+    special = STOPS | CLOSER_SET | SET_OFF_LAST | set(".．")
+    assert all(char.isalnum() and not char.isdecimal() and char not in special for char in cjk)
+    assert not any(LATIN_END.search(char) for char in cjk)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲乙的，。:“”（）a b-1\n\r\t\u3000", max_size=60))
+def test_joins_built_from_the_lines_replay_and_revert(text: str) -> None:
+    """The output is assembled from the lines and what goes between them, not by splicing
+    the input: its edits must still replay and revert (spaces at either end included)."""
+    result = join_wrapped_lines(text, CFG)
+    assert apply_edits(text, result.edits) == result.text
+    assert revert_edits(result.text, result.edits) == text

@@ -43,7 +43,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
 
 from ..edits import flag, replace_spans
 from ..models import Cleaned, Edit
@@ -51,6 +51,7 @@ from .linewrap_lines import CLAUSE_PUNCT, CLOSER_SET, CLOSERS, LINE, Lines, _is_
 from .linewrap_lines import _width as _width  # (re-exported: tests measure widths with it)
 
 STAGE = "linewrap"
+RULE = "join_wrapped_lines"  # (the rule name its edits are logged under)
 
 # --- Patterns and character classes --------------------------------------------------------
 
@@ -233,16 +234,17 @@ class _Breaks(Lines):
             if FRAGMENT2_START.match(b) and self.is_full(i):
                 return COLUMN_LINE
             return KEEP, "numbered_heading"
-        # (most lines end in no closer: then there is nothing to strip)
-        tail = a.rstrip(CLOSERS) if self.lasts[i] in CLOSER_SET else a
-        if not tail:
-            return SENTENCE_END
-        a_stop = self.stop_end[i]
-        if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
-            return SENTENCE_END
-        last = tail[-1]
-        if last in SET_OFF_LAST and tail.endswith(SET_OFF_ENDS):
-            return KEEP, "set_off_end"
+        last, a_stop = self.lasts[i], self.stop_end[i]
+        if not "\u4e00" <= last <= "\u9fff":  # (a CJK word ends no sentence, sets nothing off)
+            # (most lines end in no closer: then there is nothing to strip)
+            tail = a.rstrip(CLOSERS) if last in CLOSER_SET else a
+            if not tail:
+                return SENTENCE_END
+            if a_stop and not (_latin_sentence(tail) and self._latin_full(i)):
+                return SENTENCE_END
+            last = tail[-1]
+            if last in SET_OFF_LAST and tail.endswith(SET_OFF_ENDS):
+                return KEEP, "set_off_end"
         if self.indent_means_paragraph and self.indented[i + 1] and not self.indented[i]:
             return KEEP, "indented_start"
         if self.blank_means_paragraph:
@@ -262,11 +264,19 @@ class _Breaks(Lines):
         """The rest of the evidence (after :meth:`evident`) that line ``i`` (``a``) and the next
         (``b``) are one sentence, or ``""``."""
         tail, head = self.lasts[i], self.firsts[i + 1]
-        if (tail.isdecimal() or tail in ".．") and NUMBER_END.search(a[-3:]) and NUMBER_GOES_ON.match(head):
-            return "broken_number"
-        if self.stop_end[i]:
-            # (the fragment and open quote below need a line that does not end a sentence)
-            return "lower_case_continuation" if "a" <= head <= "z" and LATIN_END.search(tail) else ""
+        # (most lines end in a CJK word, U+4E00..U+9FFF: no number, sentence end or English
+        # word ends there)
+        if not "\u4e00" <= tail <= "\u9fff":
+            if (
+                (tail.isdecimal() or tail in ".．")
+                and NUMBER_END.search(a[-3:])
+                and NUMBER_GOES_ON.match(head)
+            ):
+                return "broken_number"
+            if "a" <= head <= "z" and LATIN_END.search(tail):
+                return "lower_case_continuation"
+            if self.stop_end[i]:
+                return ""  # (the fragment and open quote below need a line that does not end a sentence)
         if (
             b[1:2] in FRAGMENT_MARKS
             and _is_han(tail)
@@ -274,9 +284,8 @@ class _Breaks(Lines):
             and FRAGMENT_START.match(b)
         ):
             return "word_fragment"
-        if "a" <= head <= "z" and LATIN_END.search(tail):
-            return "lower_case_continuation"
-        if _left_open(a, b):
+        # (most lines open nothing: one search spares the look at each pair)
+        if OPENING.search(a) and _left_open(a, b):
             return "open_quote"
         return ""
 
@@ -334,8 +343,6 @@ def _latin_sentence(tail: str) -> bool:
 
 def _left_open(a: str, b: str) -> bool:
     """A quote or title opened in ``A`` closes in ``B`` before anything opens again."""
-    if not OPENING.search(a):
-        return False
     for opening, closing in PAIRS:
         if closing in b and a.count(opening) > a.count(closing):
             close_at = b.find(closing)
@@ -376,24 +383,30 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
         return Cleaned(text)
     doc = _Breaks(pairs, cfg)
     texts, starts, ends, lasts, firsts = doc.texts, doc.starts, doc.ends, doc.lasts, doc.firsts
-    spans: list[tuple[int, int, str]] = []
+    # what goes before each line in the output: its spaces, or for a joined break the joiner
+    seps = list(doc.gaps)
+    edits: list[Edit] = []
     flags: list[Edit] = []
     para_start = 0  # the first line of the paragraph that the next break ends
+    decide = doc.decide
     for i, evident in enumerate(doc.evident()):
-        verdict, reason = evident or doc.decide(i, para_start)
+        verdict, reason = evident or decide(i, para_start)
         if verdict == JOIN:
             # (most joins are between CJK characters: no need to look closer)
             ascii_ends = lasts[i] < "\x80" and firsts[i + 1] < "\x80"
-            spans.append((ends[i], starts[i + 1], _joiner(texts[i], texts[i + 1]) if ascii_ends else ""))
+            joiner = _joiner(texts[i], texts[i + 1]) if ascii_ends else ""
+            # (a break holds a newline, so the joiner always changes the text)
+            edits.append(Edit(RULE, ends[i], starts[i + 1], seps[i + 1], joiner))
+            seps[i + 1] = joiner
             continue
         if verdict == UNDECIDED:
             tail, head = texts[i][-12:], texts[i + 1][:12]
-            flags.append(
-                flag("join_wrapped_lines", text, ends[i], starts[i + 1], reason, tail=tail, head=head)
-            )
+            flags.append(flag(RULE, text, ends[i], starts[i + 1], reason, tail=tail, head=head))
         para_start = i + 1
-    result = replace_spans(text, "join_wrapped_lines", spans)
-    return Cleaned(result.text, result.edits + tuple(flags))
+    if edits:
+        # the lines with what goes before each, and the spaces after the last line
+        text = "".join(chain.from_iterable(zip(seps, texts, strict=True))) + text[ends[-1] :]
+    return Cleaned(text, (*edits, *flags))
 
 
 # --- Hyphenation -----------------------------------------------------------------------------

@@ -192,9 +192,7 @@ class Lines:
     def is_short_heading(self, i: int) -> bool:
         """The line after line ``i`` is much shorter and holds no clause punctuation."""
         b = i + 1
-        return self.widths[b] < self.cfg.fill_ratio * self.widths[i] and not CLAUSE_PUNCT.search(
-            self.texts[b]
-        )
+        return self.widths[b] < self._fill_ratio * self.widths[i] and not CLAUSE_PUNCT.search(self.texts[b])
 
     def column(self, i: int) -> tuple[int, int, float, float, float]:
         """The lines ``first:last`` around line ``i`` and the column they form: its width, the
@@ -263,7 +261,8 @@ class Lines:
             low = typical - self._column_slack
         if not low <= own <= width * self._column_stretch:
             return False
-        if _is_latin(self.firsts[i + 1]):
+        head = self.firsts[i + 1]
+        if head < "\x80" and head.isalnum():  # (``_is_latin``, without the call)
             a, b = self.texts[i], self.texts[i + 1]
             if _is_latin(a.rstrip(CLOSERS + ".!?")[-1:] or " "):
                 # ragged right: the next word would not have fitted on this line
