@@ -123,3 +123,14 @@ def test_corpus_keys_go_through_the_line_filter() -> None:
     keys = collect.finish().recurring_lines
     assert keys == {"青岛日报 0版", "第0版"}
     assert furniture_recurring._all_short_keys_found(keys, cfg.recurring_max_chars)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_jump_hinted_is_any_hint_search(text: str) -> None:
+    assert furniture._jump_hinted(text) == any(hint.search(text) for hint in furniture.JUMP_HINTS)
+
+
+def test_every_jump_hint_opens_with_a_literal_character() -> None:
+    """``_jump_hinted`` looks for each hint's first character with ``in`` before its regex."""
+    assert all(hint.pattern[0] not in "[(.\\^$|?*+{" for hint in furniture.JUMP_HINTS)

@@ -72,3 +72,12 @@ def test_fullwidth_punctuation_matches_reference_on_hostile_text(text: str) -> N
 def test_lines_with_brackets(text: str) -> None:
     found = punctuation._lines_with(text, *punctuation.ASCII_BRACKETS)
     assert found == lines_with_reference(text, re.compile(r"[()]"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="…中a.。．\n", max_size=30))
+def test_standard_ellipses_alone_are_rewritten_to_themselves(text: str) -> None:
+    other_forms = any(form in text for form in ("...", "。。。", "．．．"))
+    if not other_forms and punctuation._only_standard_ellipses(text):
+        assert all(m.group() == "……" for m in punctuation.ELLIPSIS.finditer(text))
+        assert punctuation.unify_ellipsis(text, CFG) == Cleaned(text)

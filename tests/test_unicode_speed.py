@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clean_seeds.edits import apply_edits, replace_spans, revert_edits
+from clean_seeds.edits import apply_edits, replace_spans, revert_edits, substitute
 from clean_seeds.fixes import unicode
 from clean_seeds.fixes.unicode import UnicodeConfig
+from clean_seeds.models import Cleaned
 
 CFG = UnicodeConfig()
 
@@ -68,3 +69,28 @@ def test_close_pair(text: str, close: bool) -> None:
 def test_gbk_round_trip_still_repairs_behind_the_pre_check() -> None:
     text = "崂山。" + "正文，" * 30 + "标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢"
     assert unicode.fix_gbk_round_trip(text, CFG).text.endswith("标题：中文 和 测试文件")
+
+
+#: line breaks, BOMs, soft hyphens and lone surrogates among other rare and common characters
+REMOVAL_ALPHABET = "\r\n\x0b\x0c\u2028\u2029\ufeff\xad\udce4\ud83d中ÖÐa\x85崂"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=REMOVAL_ALPHABET, max_size=40))
+def test_rare_chars_known_after_a_removal_are_those_a_scan_finds(text: str) -> None:
+    for rule in (unicode.normalize_line_endings, unicode.remove_bom, unicode.remove_soft_hyphens):
+        result = rule(text, CFG)
+        scanned = "".join(sorted(set(unicode.RARE_CHAR.findall(result.text))))
+        assert unicode._rare_chars(result.text) == scanned
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=REMOVAL_ALPHABET, max_size=40))
+def test_undecodable_found_through_the_rare_characters(text: str) -> None:
+    try:
+        text.encode("utf-16-le")  # strict UTF-16 rejects exactly the lone surrogates
+    except UnicodeEncodeError:
+        expected = substitute(unicode.SURROGATE_RUN, "\ufffd", text, "replace_undecodable")
+    else:
+        expected = Cleaned(text)
+    assert unicode.replace_undecodable(text, CFG) == expected

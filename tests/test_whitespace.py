@@ -86,3 +86,18 @@ def test_a_rule_switched_off_makes_no_edit(rule: str) -> None:
 def test_any_text_replays_and_is_idempotent(text: str) -> None:
     out, _ = run_stage(text)
     assert run_stage(out) == (out, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\u3000\xa0\u2002\u205f\x0b\n中a，", min_size=1, max_size=30))
+def test_trailing_pre_check_finds_what_trailing_finds(text: str) -> None:
+    found = whitespace.BREAK_AFTER_SPACE.search(text) or whitespace.H_CHAR.match(text, len(text) - 1)
+    assert bool(found) == bool(whitespace.TRAILING.search(text))
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\n\n", "\n", "\n\n\n", "a\nb\n\n"])
+def test_ensure_final_newline_leaves_alone_only_what_is_final(text: str) -> None:
+    result = whitespace.ensure_final_newline(text, WhitespaceConfig())
+    expected = text.rstrip("\n") + "\n" if text.strip("\n") else ""
+    assert result.text == expected
+    assert bool(result.edits) == (text != expected)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -33,17 +33,54 @@ def stamp(edits: Iterable[Edit], text: str, *, stage: str, step: int, doc: str =
     """
     out = list(edits)
     line, pos = 1, 0
+    count = text.count
     for edit in out:
-        if edit.start < pos:  # flags may come out of order; count again from the top
-            line, pos = 1, 0
-        line += text.count("\n", pos, edit.start)
-        pos = edit.start
-        edit.line, edit.step, edit.stage, edit.doc = line, step, stage, doc
+        start = edit.start
+        if start != pos:  # (edits often follow one another)
+            if start < pos:  # flags may come out of order; count again from the top
+                line, pos = 1, 0
+            line += count("\n", pos, start)
+            pos = start
+        edit.line = line
+        edit.step = step
+        edit.stage = stage
+        edit.doc = doc
     return out
 
 
 #: Step number of the corpus stage (dedup): after every per-document rule.
 CORPUS_STEP = sum(len(module.RULES) for module in STAGES)
+
+
+#: A per-document rule: ``(text, stage config) -> Cleaned``.
+Rule = Callable[[str, Any], Cleaned]
+#: A stage's enabled rules, in order: (step number, rule, the stage's config) for each.
+StagePlan = tuple[str, tuple[tuple[int, Rule, Any], ...]]
+#: The config :func:`run_stages` saw last, and its plan: one per run, so looked up by identity
+#: (hashing a Config, which holds the corpus statistics, would cost more than the lookups saved).
+_last_plan: tuple[Config | None, tuple[StagePlan, ...]] = (None, ())
+
+
+def _plan(config: Config) -> tuple[StagePlan, ...]:
+    """The enabled stages of ``config``, each with its enabled rules and their step numbers."""
+    global _last_plan
+    last = _last_plan
+    if last[0] is config:
+        return last[1]
+    plan = []
+    step = 0
+    for module in STAGES:
+        stage_config = getattr(config, module.STAGE)
+        if stage_config.enabled:
+            rules = tuple(
+                (step + n, rule, stage_config)
+                for n, rule in enumerate(module.RULES)
+                if getattr(stage_config, rule.__name__)
+            )
+            plan.append((module.STAGE, rules))
+        step += len(module.RULES)
+    last = _last_plan = (config, tuple(plan))
+    return last[1]
 
 
 def run_stages(text: str, config: Config, timings: dict[str, float] | None = None, doc: str = "") -> Cleaned:
@@ -52,22 +89,15 @@ def run_stages(text: str, config: Config, timings: dict[str, float] | None = Non
     ``timings``, if given, accumulates seconds spent per stage; ``doc`` is stamped on the edits.
     """
     edits: list[Edit] = []
-    step = 0
-    for module in STAGES:
-        stage_config = getattr(config, module.STAGE)
-        if not stage_config.enabled:
-            step += len(module.RULES)
-            continue
-        started = time.perf_counter()
-        for rule in module.RULES:
-            if getattr(stage_config, rule.__name__):
-                result = rule(text, stage_config)
-                if result.edits:
-                    edits.extend(stamp(result.edits, text, stage=module.STAGE, step=step, doc=doc))
-                    text = result.text
-            step += 1
+    for stage, rules in _plan(config):
+        started = time.perf_counter() if timings is not None else 0.0
+        for step, rule, stage_config in rules:
+            result = rule(text, stage_config)
+            if result.edits:
+                edits += stamp(result.edits, text, stage=stage, step=step, doc=doc)
+                text = result.text
         if timings is not None:
-            timings[module.STAGE] = timings.get(module.STAGE, 0.0) + time.perf_counter() - started
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
     return Cleaned(text, tuple(edits))
 
 

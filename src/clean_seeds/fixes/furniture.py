@@ -219,7 +219,7 @@ def remove_jump_markers(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> remove_jump_markers("全力冲刺。（下转第2版）\\n下一段", FurnitureConfig()).text
     '全力冲刺。\\n下一段'
     """
-    if cfg.jump_patterns == (JUMP,) and not any(hint.search(text) for hint in JUMP_HINTS):
+    if cfg.jump_patterns == (JUMP,) and not _jump_hinted(text):
         return Cleaned(text)
     spans = []
     for m in _patterns(cfg).inline_jump.finditer(text):
@@ -232,6 +232,15 @@ def remove_jump_markers(text: str, cfg: FurnitureConfig) -> Cleaned:
         if not alone:  # a marker alone on its line goes with the line (remove_furniture_lines)
             spans.append((start, m.end(), ""))
     return replace_spans(text, "remove_jump_markers", spans)
+
+
+def _jump_hinted(text: str) -> bool:
+    """Whether one of JUMP_HINTS matches in ``text``.
+
+    Each opens with a literal character, looked for first with ``in``: a one-character search
+    is several times faster than the regex engine's, and most texts lack some of them.
+    """
+    return any(hint.pattern[0] in text and hint.search(text) for hint in JUMP_HINTS)
 
 
 class _Caption(NamedTuple):
@@ -293,7 +302,7 @@ def drop_captions(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> drop_captions("正文。\\n■工人在生产线上忙碌。\\n下文", FurnitureConfig()).text
     '正文。\\n下文'
     """
-    if not any(c in text for c in cfg.caption_markers):
+    if not any(map(text.__contains__, cfg.caption_markers)):
         return Cleaned(text)
     spans = []
     for cap in _captions(text, cfg):
@@ -315,7 +324,7 @@ def separate_captions(text: str, cfg: FurnitureConfig) -> Cleaned:
     >>> separate_captions("\\n■金能化学二期项目正在紧张施工。\\n\\n正文", FurnitureConfig()).text
     '\\n金能化学二期项目正在紧张施工。\\n\\n正文'
     """
-    if not any(c in text for c in cfg.caption_markers):
+    if not any(map(text.__contains__, cfg.caption_markers)):  # (no Python loop: most texts have none)
         return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
     for cap in _captions(text, cfg):

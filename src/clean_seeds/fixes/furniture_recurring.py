@@ -45,6 +45,8 @@ LIST_MARKER = re.compile(
 # ``str.translate`` or a regex substitution on the text is several times slower on Chinese text.
 ASCII_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 FULLWIDTH_DIGIT_UTF8 = re.compile(b"\xef\xbc[\x90-\x99]")
+# A digit that ASCII_DIGITS_TO_ZERO or FULLWIDTH_DIGIT_UTF8 changes.
+NONZERO_DIGIT = re.compile("[1-9０-９]")
 
 # What a line's content is stripped of: leading spaces and heading marks, trailing spaces.
 LINE_LEAD, LINE_TRAIL = " \t\u3000#", " \t\u3000"
@@ -101,6 +103,8 @@ def _digits_to_zero(text: str) -> str:
     >>> _digits_to_zero("第12版 Ａ３")
     '第00版 Ａ0'
     """
+    if NONZERO_DIGIT.search(text) is None:  # most furniture-shaped lines: skip the round trip
+        return text
     data = text.encode("utf-8", "surrogatepass").translate(ASCII_DIGITS_TO_ZERO)
     return FULLWIDTH_DIGIT_UTF8.sub(b"0", data).decode("utf-8", "surrogatepass")
 
@@ -120,9 +124,10 @@ def _neighbour(text: str, start: int, end: int, forward: bool) -> str:
     """The nearest non-blank line after ``end`` (or before ``start``), stripped."""
     if forward:
         rest = text[end : end + 400].lstrip()
-        return rest.split("\n", 1)[0].strip()
+        line_end = rest.find("\n")
+        return (rest if line_end < 0 else rest[:line_end]).strip()
     head = text[max(0, start - 400) : start].rstrip()
-    return head.rsplit("\n", 1)[-1].strip()
+    return head[head.rfind("\n") + 1 :].strip()
 
 
 def _recur_like_headers(text: str, lines: list[_Line], cfg: FurnitureConfig) -> bool:
@@ -133,8 +138,10 @@ def _recur_like_headers(text: str, lines: list[_Line], cfg: FurnitureConfig) -> 
     at least a page apart.
     """
     before = {_neighbour(text, line.start, line.end, forward=False) for line in lines}
+    if len(before) < len(lines):
+        return False
     after = {_neighbour(text, line.start, line.end, forward=True) for line in lines}
-    if len(before) < len(lines) or len(after) < len(lines):
+    if len(after) < len(lines):
         return False
     if len({line.content for line in lines}) > 1:
         return True
@@ -159,6 +166,8 @@ def remove_recurring_lines(text: str, cfg: FurnitureConfig) -> Cleaned:
     found = _all_short_keys_found(cfg.recurring_lines, max_chars)
     # (a line break before the first line too: the regex engine jumps from break to break fast)
     lines = list(_line_pattern(max_chars if found else None).finditer("\n" + text))
+    if len(lines) < cfg.min_repeats and not cfg.recurring_lines:  # no line can recur: most documents
+        return Cleaned(text)
     keys = _keys(_contents([line[1] for line in lines]))
     counts = Counter(keys)
     # the keys seen min_repeats times, picked out in C: most lines are seen once

@@ -165,8 +165,21 @@ class _TagPatterns:
 
 
 @functools.lru_cache(maxsize=8)
-def _tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
+def _compile_tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
     return _TagPatterns(cfg.html_block_tags, cfg.html_cell_tags, cfg.html_inline_tags, cfg.html_code_tags)
+
+
+#: The config `_tag_patterns` saw last, and its patterns: a run uses one config, and hashing it
+#: (its tag lists) for the cache above costs a microsecond per document.
+_last_tag_patterns: tuple[MarkupConfig, _TagPatterns] | None = None
+
+
+def _tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
+    global _last_tag_patterns
+    last = _last_tag_patterns
+    if last is None or last[0] is not cfg:
+        last = _last_tag_patterns = (cfg, _compile_tag_patterns(cfg))
+    return last[1]
 
 
 # The default config's patterns are compiled at import, not during the first document (~7 ms).
@@ -251,6 +264,8 @@ def strip_broken_tags(text: str, cfg: MarkupConfig) -> Cleaned:
     >>> strip_broken_tags("正文结束。</div\\ndiv>下一页 <span", MarkupConfig()).text
     '正文结束。\\n下一页'
     """
+    if "<" not in text and ">" not in text:
+        return Cleaned(text)
     patterns = _tag_patterns(cfg)
     spans = []
     if "<" in text:
@@ -294,7 +309,8 @@ def strip_markdown_emphasis(text: str, cfg: MarkupConfig) -> Cleaned:
     >>> strip_markdown_emphasis("这是**重点**, __强调__, __init__, 2**10**3", MarkupConfig()).text
     '这是重点, 强调, __init__, 2**10**3'
     """
-    if "**" not in text and "__" not in text:
+    # (a one-character search first: in a text of wide characters it is several times faster)
+    if not ("*" in text and "**" in text) and not ("_" in text and "__" in text):
         return Cleaned(text)
     protected = protected_spans(text)
     spans = []
@@ -312,7 +328,7 @@ def strip_script_markup(text: str, cfg: MarkupConfig) -> Cleaned:
     >>> strip_script_markup("PM_2.5, CO_2, H_2SO_4, PM_{10}, m^{2}, max_2, x_1, ID_2023", MarkupConfig()).text
     'PM2.5, CO2, H2SO4, PM10, m^2, max_2, x_1, ID_2023'
     """
-    if "_" not in text and "^{" not in text:
+    if "_" not in text and not ("^" in text and "^{" in text):  # (see strip_markdown_emphasis)
         return Cleaned(text)
     protected = protected_spans(text)
     spans = []

@@ -130,7 +130,8 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     >>> protected_spans("见https://x.cn/a,b,了解")
     [(1, 17)]
     """
-    if "://" not in text and "www." not in text and "@" not in text:
+    # (one-character searches first: in a text of wide characters they are several times faster)
+    if not (":" in text and "://" in text) and not ("w" in text and "www." in text) and "@" not in text:
         return []
     spans: list[tuple[int, int]] = []
     for anchor in URL_ANCHOR.finditer(text):
@@ -209,7 +210,9 @@ def unify_ellipsis(text: str, cfg: PunctuationConfig) -> Cleaned:
     >>> unify_ellipsis("Wait... what", PunctuationConfig()).text
     'Wait... what'
     """
-    if "..." not in text and "…" not in text and "。。。" not in text and "．．．" not in text:
+    # (one-character searches first: in a text of wide characters they are several times faster)
+    other_forms = ("." in text and "..." in text) or ("．" in text and "．．．" in text) or "。。。" in text
+    if not other_forms and ("…" not in text or _only_standard_ellipses(text)):
         return Cleaned(text)
     if not has_cjk(text):
         return Cleaned(text)
@@ -222,6 +225,15 @@ def unify_ellipsis(text: str, cfg: PunctuationConfig) -> Cleaned:
         if is_chinese_context(text, start, end) or _alone_on_line(text, start, end):
             spans.append((start, end, "……"))
     return replace_spans(text, "unify_ellipsis", spans)
+
+
+def _only_standard_ellipses(text: str) -> bool:
+    """True if every ``…`` of ``text`` stands in a ``……`` of exactly two, which is rewritten to itself.
+
+    (Without the other forms, an ELLIPSIS match is a run of ``…``: a text of such pairs only
+    needs no context scans.)
+    """
+    return "………" not in text and text.count("…") == 2 * text.count("……")
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:

@@ -202,7 +202,7 @@ def stranded_headline(text: str, cfg: ReviewConfig) -> Cleaned:
     >>> stranded_headline("标题\\n——写在大会召开之际\\n正文。", ReviewConfig()).edits
     ()
     """
-    if "——" not in text:
+    if "—" not in text or "——" not in text:  # (the one-character search is the faster)
         return Cleaned(text)
     flags = []
     for m in _subtitle_pattern(cfg.subtitle_openers).finditer(text):

@@ -128,8 +128,8 @@ _FULLWIDTH_ALNUM_CHARS = "０-９Ａ-Ｚａ-ｚ"
 FULLWIDTH_ALNUM_CHAR = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 #: full-width forms U+FF01-U+FF5E to their ASCII counterparts
 FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-#: line breaks LINE_BREAK changes, BOM, soft hyphen
-_OTHER_RARE_CHARS = "\r\x0b\x0c\u2028\u2029\ufeff\xad"
+#: line breaks LINE_BREAK changes, BOM, soft hyphen, lone surrogates
+_OTHER_RARE_CHARS = "\r\x0b\x0c\u2028\u2029\ufeff\xad\ud800-\udfff"
 #: every character some rule's cheap test looks for, so that one scan serves them all (see `_rare_chars`)
 RARE_CHAR = re.compile(
     f"[{_OTHER_RARE_CHARS}{_MOJIBAKE_CHARS}{UNCOMMON_HANZI}\xa1-\xff{_CONTROL_CHARS}"
@@ -206,10 +206,11 @@ def normalize_line_endings(text: str, cfg: UnicodeConfig) -> Cleaned:
     if not LINE_BREAK.search(rare):
         return Cleaned(text)
     if not LINE_BREAK.search(rare.replace("\r", "")) and text.count("\r") == text.count("\r\n"):
-        return _crlf_to_lf(text)  # a Windows file, the common case
-    # spans built here: a literal replacement is cheapest
-    spans = [(m.start(), m.end(), "\n") for m in LINE_BREAK.finditer(text)]
-    return replace_spans(text, "normalize_line_endings", spans)
+        result = _crlf_to_lf(text)  # a Windows file, the common case
+    else:  # spans built here: a literal replacement is cheapest
+        spans = [(m.start(), m.end(), "\n") for m in LINE_BREAK.finditer(text)]
+        result = replace_spans(text, "normalize_line_endings", spans)
+    return _all_removed(result, rare, "\r\x0b\x0c\u2028\u2029")
 
 
 def replace_undecodable(text: str, cfg: UnicodeConfig) -> Cleaned:
@@ -218,11 +219,9 @@ def replace_undecodable(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> replace_undecodable("ab\udce4\udcb8c", UnicodeConfig()).text
     'ab\ufffdc'
     """
-    try:
-        text.encode("utf-16-le")  # the fastest test for lone surrogates: strict UTF-16 rejects them
-    except UnicodeEncodeError:
-        return substitute(SURROGATE_RUN, "\ufffd", text, "replace_undecodable")
-    return Cleaned(text)
+    if not SURROGATE_RUN.search(_rare_chars(text)):
+        return Cleaned(text)
+    return substitute(SURROGATE_RUN, "\ufffd", text, "replace_undecodable")
 
 
 def fix_mojibake(text: str, cfg: UnicodeConfig) -> Cleaned:
@@ -250,7 +249,8 @@ def fix_gbk_round_trip(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> fix_gbk_round_trip("标题：ÖÐÎÄ 和 娴嬭瘯鏂囦欢", UnicodeConfig()).text
     '标题：中文 和 测试文件'
     """
-    if not _close_pair(text, _rare_round_trip_chars(text)):
+    chars = _rare_round_trip_chars(text)
+    if not chars or not _close_pair(text, chars):
         return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
     hint = _compiled(ROUND_TRIP_HINT)
@@ -267,9 +267,10 @@ def remove_bom(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_bom("\ufeff第一段\ufeff", UnicodeConfig()).text
     '第一段'
     """
-    if "\ufeff" not in _rare_chars(text):
+    rare = _rare_chars(text)
+    if "\ufeff" not in rare:
         return Cleaned(text)
-    return substitute(re.compile("\ufeff"), "", text, "remove_bom")
+    return _all_removed(substitute(re.compile("\ufeff"), "", text, "remove_bom"), rare, "\ufeff")
 
 
 def remove_control_chars(text: str, cfg: UnicodeConfig) -> Cleaned:
@@ -300,9 +301,10 @@ def remove_soft_hyphens(text: str, cfg: UnicodeConfig) -> Cleaned:
     >>> remove_soft_hyphens("inter\xadnational", UnicodeConfig()).text
     'international'
     """
-    if "\xad" not in _rare_chars(text):
+    rare = _rare_chars(text)
+    if "\xad" not in rare:
         return Cleaned(text)
-    return substitute(re.compile("\xad"), "", text, "remove_soft_hyphens")
+    return _all_removed(substitute(re.compile("\xad"), "", text, "remove_soft_hyphens"), rare, "\xad")
 
 
 def fullwidth_to_ascii(text: str, cfg: UnicodeConfig) -> Cleaned:
@@ -334,14 +336,34 @@ RULES = (
 # --- helpers --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2)
+#: The text `_rare_chars` scanned last, and what it found.
+_last_rare_chars: tuple[str, str] = ("", "")
+
+
 def _rare_chars(text: str) -> str:
     """The distinct characters of ``text`` that match RARE_CHAR, for the rules' cheap tests.
 
-    One scan serves every rule: a clean text passes unchanged from rule to rule, so the rules
-    after the first find it here (a text a rule changed is scanned again).
+    One scan serves every rule: a clean text passes unchanged (the same object) from rule to
+    rule, so the rules after the first find it here (a text a rule changed is scanned again).
+    Kept by identity: hashing each new text for a cache lookup would cost as much again.
     """
-    return "".join(sorted(set(RARE_CHAR.findall(text))))
+    global _last_rare_chars
+    last = _last_rare_chars
+    if last[0] is text:
+        return last[1]
+    rare = "".join(sorted(set(RARE_CHAR.findall(text))))
+    _last_rare_chars = (text, rare)
+    return rare
+
+
+def _all_removed(result: Cleaned, rare: str, removed: str) -> Cleaned:
+    """``result`` of a rule that replaced every one of the ``removed`` characters of its input
+    (whose :func:`_rare_chars` were ``rare``) by characters that are not rare: its text's rare
+    characters are known without a scan, and remembered for the next rule."""
+    global _last_rare_chars
+    if result.edits:
+        _last_rare_chars = (result.text, "".join(char for char in rare if char not in removed))
+    return result
 
 
 @functools.cache

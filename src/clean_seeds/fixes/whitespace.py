@@ -13,7 +13,6 @@ Line breaks are expected as ``\\n`` (the unicode stage normalizes ``\\r\\n`` and
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -40,6 +39,9 @@ H_CHAR = re.compile(f"[{H}]")
 
 # Whitespace at the end of a line or of the text.
 TRAILING = re.compile(f"[{H}][{H}]*$", re.MULTILINE)
+# A line break after whitespace: TRAILING's cheap test.  It opens with the line break, which
+# the regex engine finds several times faster than a character class.
+BREAK_AFTER_SPACE = re.compile(f"\\n(?<=[{H}]\\n)")
 # Indentation at the start of a line (group 1; a line of only whitespace is left to TRAILING),
 # found from the line break before it, or at the start of the text.
 LEADING = re.compile(f"\\n([{H}]+)(?=[^{H}\\n])")
@@ -94,13 +96,25 @@ class WhitespaceConfig:
     ensure_final_newline: bool = True
 
 
-@functools.lru_cache(maxsize=2)
+#: The text `_has_horizontal_space` looked at last, and its answer.
+_last_horizontal_space: tuple[str, bool] = ("", False)
+
+
 def _has_horizontal_space(text: str) -> bool:
     """Whether ``text`` holds any horizontal whitespace.
 
-    Cached: a text passes unchanged from rule to rule, so one scan serves the whole stage.
+    Kept for the text looked at last: a text passes unchanged (the same object) from rule to
+    rule, so one scan serves the whole stage (by identity: hashing each new text for a cache
+    lookup would cost a fair part of the scan).  A plain space, in most texts that have any,
+    is found first by a scan ten times faster.
     """
-    return H_CHAR.search(text) is not None
+    global _last_horizontal_space
+    last = _last_horizontal_space
+    if last[0] is text:
+        return last[1]
+    found = " " in text or H_CHAR.search(text) is not None
+    _last_horizontal_space = (text, found)
+    return found
 
 
 def strip_trailing_whitespace(text: str, cfg: WhitespaceConfig) -> Cleaned:
@@ -111,7 +125,7 @@ def strip_trailing_whitespace(text: str, cfg: WhitespaceConfig) -> Cleaned:
     """
     if not _has_horizontal_space(text):
         return Cleaned(text)
-    if text.isascii() and not (any(f"{char}\n" in text for char in ASCII_H) or text.endswith(tuple(ASCII_H))):
+    if BREAK_AFTER_SPACE.search(text) is None and H_CHAR.match(text, len(text) - 1) is None:
         return Cleaned(text)
     return substitute(TRAILING, "", text, "strip_trailing_whitespace")
 
@@ -180,6 +194,8 @@ def strip_leading_blank_lines(text: str, cfg: WhitespaceConfig) -> Cleaned:
     >>> strip_leading_blank_lines("\\n \\n\\n标题", WhitespaceConfig()).text
     '标题'
     """
+    if LEADING_BLANK_LINES.match(text) is None:  # (most texts: a cheaper answer than substitute's)
+        return Cleaned(text)
     return substitute(LEADING_BLANK_LINES, "", text, "strip_leading_blank_lines")
 
 
@@ -191,6 +207,8 @@ def ensure_final_newline(text: str, cfg: WhitespaceConfig) -> Cleaned:
     """
     body_end = len(text.rstrip("\n"))
     after = "\n" if body_end else ""
+    if len(text) - body_end == len(after):  # already so (what follows body_end is all newlines)
+        return Cleaned(text)
     return replace_spans(text, "ensure_final_newline", [(body_end, len(text), after)])
 
 
