@@ -79,3 +79,28 @@ def test_a_disabled_stage_makes_no_edits() -> None:
     text = "第一行,内容\r\n  </div>\u200b\n"
     sections = {module.STAGE: {"enabled": False} for module in STAGES}
     assert run_stages(text, config_from_dict(sections)).edits == ()
+
+
+def test_each_config_gets_its_own_rules_and_the_same_step_numbers() -> None:
+    """``run_stages`` keeps the plan of the config it saw last: alternating configs must still
+    each run exactly their own rules, and a rule's step number does not depend on what is off."""
+    text = "第一行,内容\u200b\n"
+    default = Config()
+    no_comma = config_from_dict({"punctuation": {"fullwidth_punctuation": False}})
+    no_unicode = config_from_dict({"unicode": {"enabled": False}})
+    rules = {}
+    for config in (default, no_comma, no_unicode, default, no_comma, no_unicode):
+        rules.setdefault(id(config), set()).add(
+            tuple((e.stage, e.rule, e.step) for e in run_stages(text, config).edits)
+        )
+    assert all(len(seen) == 1 for seen in rules.values())  # the same edits every time
+    by_rule = {
+        name: {(e.stage, e.rule): e.step for e in run_stages(text, config).edits}
+        for name, config in (("default", default), ("no_comma", no_comma), ("no_unicode", no_unicode))
+    }
+    assert ("punctuation", "fullwidth_punctuation") in by_rule["default"]
+    assert ("punctuation", "fullwidth_punctuation") not in by_rule["no_comma"]
+    assert ("unicode", "remove_zero_width") in by_rule["default"]
+    assert not any(stage == "unicode" for stage, _ in by_rule["no_unicode"])
+    comma_step = by_rule["default"]["punctuation", "fullwidth_punctuation"]
+    assert by_rule["no_unicode"]["punctuation", "fullwidth_punctuation"] == comma_step
