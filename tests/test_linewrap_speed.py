@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from clean_seeds.edits import apply_edits, revert_edits
 from clean_seeds.fixes.linewrap import (
     LATIN_END,
+    LATIN_PAIR,
+    LATIN_WORD,
     LINE,
     SET_OFF_LAST,
     LinewrapConfig,
@@ -156,3 +158,11 @@ def test_joins_built_from_the_lines_replay_and_revert(text: str) -> None:
     result = join_wrapped_lines(text, CFG)
     assert apply_edits(text, result.edits) == result.text
     assert revert_edits(result.text, result.edits) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abZ-中文 \n.é", max_size=60))
+def test_latin_patterns_written_for_speed_match_as_the_plain_forms(text: str) -> None:
+    """``[A-Za-z][A-Za-z]`` and ``XX*`` find what ``[A-Za-z]{2}`` and ``X+`` find."""
+    assert bool(LATIN_PAIR.search(text)) == bool(re.search(r"[A-Za-z]{2}", text))
+    assert LATIN_WORD.findall(text) == re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)

@@ -94,10 +94,12 @@ HYPHEN_BREAK = re.compile(r"(?<![A-Za-z-])([A-Za-z]+)-[ \t]*\n(?:[ \t]*\n)*[ \t]
 # A hyphen at a line end: a quick test (it starts with the hyphen, so a search skips fast to
 # the rare hyphens) before the slower ``HYPHEN_BREAK`` looks at the words around it.
 HYPHEN_AT_BREAK = re.compile(r"-[ \t]*\n")
-# Two Latin letters in a row: a text without them has no English words to count.
-LATIN_PAIR = re.compile(r"[A-Za-z]{2}")
+# Two Latin letters in a row: a text without them has no English words to count.  (Written
+# out, not ``[A-Za-z]{2}``, and below ``XX*`` for ``X+``: a pattern that opens with a plain
+# character class lets the regex engine skip the other characters fast, twice as fast here.)
+LATIN_PAIR = re.compile(r"[A-Za-z][A-Za-z]")
 # Latin words, and hyphenated compounds, as counted for :func:`dehyphenate`.
-LATIN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]*(?:-[A-Za-z]+)*")
 
 #: Prefixes that keep their hyphen when a compound is split at a line end (``well-`` /
 #: ``known`` -> ``well-known``) unless the document or corpus has the closed-up word.
