@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clean_seeds import encoding
 from clean_seeds.encoding import decode_bytes, looks_binary, plausibility
 from tests.conftest import seed_texts
 
@@ -125,3 +126,44 @@ def test_lossless_gb18030_with_rarer_characters_and_mojibake_lines_is_not_skippe
     assert decoded.encoding == "gb18030"
     assert decoded.undecodable == 0
     assert decoded.text.encode(decoded.encoding, "surrogateescape") == raw
+
+
+PLAUSIBILITY_PIECES = [
+    "中文",
+    "，",
+    "娴嬭瘯",
+    "ÖÐ",
+    "a",
+    " ",
+    "\n",
+    "𠀀",
+    "\udc80",
+    "\ud800",
+    "龘",
+    "\uffff",
+    "ｚ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PLAUSIBILITY_PIECES), max_size=300).map("".join))
+def test_plausibility_counted_with_the_table_is_that_of_the_runs(text: str) -> None:
+    """Long texts are counted by code unit: the same share as the regex runs, surrogates and
+    characters beyond U+FFFF included."""
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    runs = sum(map(len, encoding.COMMON_RUN.findall(text)))
+    assert plausibility(text) == (runs / non_ascii if non_ascii else 1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([b"", b"\x00", b"a\x00" * 40, b"\x00a" * 40]))
+def test_utf16_guess_is_unchanged_by_the_nul_shortcut(raw: bytes, pattern: bytes) -> None:
+    sample = pattern + raw
+    head = sample[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    expected = None
+    if odd > 0.4 * len(head) / 2 and even == 0:
+        expected = "utf-16-le"
+    elif even > 0.4 * len(head) / 2 and odd == 0:
+        expected = "utf-16-be"
+    assert encoding._utf16_without_bom(sample) == expected

@@ -134,3 +134,25 @@ def test_jump_hinted_is_any_hint_search(text: str) -> None:
 def test_every_jump_hint_opens_with_a_literal_character() -> None:
     """``_jump_hinted`` looks for each hint's first character with ``in`` before its regex."""
     assert all(hint.pattern[0] not in "[(.\\^$|?*+{" for hint in furniture.JUMP_HINTS)
+
+
+# the sentence and keep-line tests as first written, before they opened with one character class
+SENTENCE_PUNCT_BRANCHES = re.compile(r"[，。；！？、]|[\u4e00-\u9fff][,;]|[,;][\u4e00-\u9fff]")
+KEEP_LINE_BRANCHES = re.compile(r"记者|通讯员|本报讯|^[□■]|电$|新华社|[文图][/／:：]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*FRAGMENTS, "通讯员", "图/", "文:", "鿿", "丁", "\u4dff", "\ua000"]), max_size=6
+    )
+)
+def test_sentence_and_keep_line_tests_find_what_the_branches_find(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    assert (furniture_recurring.SENTENCE_PUNCT.search(line) is None) == (
+        SENTENCE_PUNCT_BRANCHES.search(line) is None
+    )
+    keep = furniture_recurring.KEEP_LINE.search(line) or line.startswith(
+        furniture_recurring.KEEP_LINE_OPENERS
+    )
+    assert bool(keep) == (KEEP_LINE_BRANCHES.search(line) is not None)

@@ -172,3 +172,31 @@ def test_name_variants_found_from_their_names_are_those_of_every_first_character
         assert got == every_first_character(text), text
         flagged += len(got)
     assert flagged > 500
+
+
+def doubled_form(text: str, start: int) -> str:
+    """The four CJK characters around the doubled one at ``start``, or ``""``."""
+    form = text[start - 1 : start + 3] if start > 0 else ""
+    return form if len(form) == 4 and review_stats.CJK4.fullmatch(form) else ""
+
+
+@pytest.mark.parametrize(
+    "anchors", [ReviewConfig().name_anchors, ("(",), ("集团", "集"), ("a(",), ("\U00020000x", "(")]
+)
+def test_observation_is_that_of_the_separate_scans(anchors: tuple[str, ...]) -> None:
+    """`observe` shares one encoding among the statistics: the same as each function alone,
+    for characters beyond U+FFFF (the slow path), lone surrogates and text ends too."""
+    rng = random.Random(13)
+    alphabet = [*NAME_ALPHABET, "谐", "谐", "和", "𠀀", "\udc80", "\ud800", "㐀", "鿿", "䶿", "一", "\0"]
+    texts = [
+        *seed_texts().values(),
+        *("".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(3000)),
+    ]
+    cfg = ReviewConfig(name_anchors=anchors)
+    for text in texts:
+        seen = review_stats.observe(text, cfg)
+        doubled = tuple((text[s : s + 2], doubled_form(text, s)) for s in review_stats.doubled_starts(text))
+        assert seen.chars == len(text)
+        assert seen.cjk_runs == review_stats.cjk_runs(text), repr(text)
+        assert seen.doubled == doubled, repr(text)
+        assert seen.names == review_stats.names_before_anchors(text, anchors), repr(text)

@@ -22,12 +22,20 @@ from ..models import Cleaned
 if TYPE_CHECKING:
     from .furniture import FurnitureConfig
 
-# Lines that look like furniture by shape but are bylines or datelines, which stay.
-KEEP_LINE = re.compile(r"记者|通讯员|本报讯|^[□■]|电$|新华社|[文图][/／:：]")
+# Lines that look like furniture by shape but are bylines or datelines, which stay: these, or a
+# line opening with KEEP_LINE_OPENERS.  (Every branch opens with a literal, so the regex engine
+# looks for their first characters only; ``^[□■]`` as a branch made it try every position.)
+KEEP_LINE = re.compile(r"记者|通讯员|本报讯|电$|新华社|文[/／:：]|图[/／:：]")
+KEEP_LINE_OPENERS = ("□", "■")
 
-# CJK clause punctuation, or ASCII , ; beside CJK: the line is (part of) a sentence.
+# CJK clause punctuation, or ASCII , ; beside CJK: the line is (part of) a sentence.  Only
+# ever searched for whether it is there; written to open with one character class, so that the
+# regex engine jumps from candidate to candidate (the branches ``[CJK][,;]|[,;][CJK]`` made it
+# try every character, at several times the cost).
 CLAUSE_MARKS = "，。；！？、"
-SENTENCE_PUNCT = re.compile(rf"[{CLAUSE_MARKS}]|[\u4e00-\u9fff][,;]|[,;][\u4e00-\u9fff]")
+SENTENCE_PUNCT = re.compile(
+    rf"[{CLAUSE_MARKS},;](?:(?<=[{CLAUSE_MARKS}])|(?<=[\u4e00-\u9fff][,;])|(?=[\u4e00-\u9fff]))"
+)
 # The rest of a line, if SENTENCE_PUNCT finds nothing in it; written as a loop over characters
 # with no CJK clause mark or ASCII , ; (fast, in C), around the , ; with no CJK beside them.
 _PLAIN_RUN = rf"[^\n{CLAUSE_MARKS},;]*+"
@@ -117,6 +125,7 @@ def _may_be_furniture(line: str) -> bool:
         and SENTENCE_PUNCT.search(line) is None
         and LIST_MARKER.match(line) is None
         and KEEP_LINE.search(line) is None
+        and not line.startswith(KEEP_LINE_OPENERS)
     )
 
 
