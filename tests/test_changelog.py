@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clean_seeds.changelog import (
+    RuleRun,
     edit_from_json,
     edit_to_json,
     edits_to_jsonl,
@@ -122,3 +123,31 @@ def test_tally_counts_edits_flags_and_characters() -> None:
         "chars_removed": 3,
         "chars_added": 3,
     }
+
+
+def test_tally_of_the_change_logs_runs_counts_as_the_edits_do() -> None:
+    """Counting the runs ``edits_to_jsonl`` finds gives the counts of the edits themselves,
+    with flags, surrogates (the ASCII fallback) and rules interleaved."""
+    from clean_seeds.pipeline import Tally
+
+    edits = [
+        Edit("r", 0, 3, "abc", "x", stage="s", step=1),
+        Edit("r", 4, 4, "", "y\udcff", stage="s", step=1),
+        Edit("f", 0, 2, "ab", "ab", kind="flag", stage="s", step=2),
+        Edit("r", 5, 6, "c", "", stage="s", step=1),
+        Edit("q", 5, 6, "c", "dd", stage="t", step=3),
+    ]
+    for some in ([], edits[:1], edits[2:3], edits):
+        runs: list[RuleRun] = []
+        block = edits_to_jsonl(some, runs)
+        assert block == edits_to_jsonl(some)
+        counted, plain = Tally(), Tally()
+        counted.add(some, runs)
+        plain.add(some)
+        assert counted.as_dict() == plain.as_dict()
+    assert runs == [
+        ("s", "r", "edit", 0),
+        ("s", "f", "flag", 2),
+        ("s", "r", "edit", 3),
+        ("t", "q", "edit", 4),
+    ]

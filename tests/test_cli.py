@@ -351,3 +351,37 @@ def test_background_writer_writes_in_order_and_reports_failures(tmp_path: Path) 
     failing.write(tmp_path / "blocker" / "x.txt", "text")
     with pytest.raises((FileExistsError, NotADirectoryError)):
         failing.close()
+
+
+def test_an_outcome_crosses_to_the_main_process_without_its_source_or_input_text(tmp_path: Path) -> None:
+    """What a worker sends is rebuilt whole, but for the source (the main process pairs its own)
+    and the input text (kept only where a JSONL record's spelling needs it)."""
+    import pickle
+
+    from clean_seeds.io import Source
+    from clean_seeds.models import Document
+    from clean_seeds.pipeline import Tally
+    from clean_seeds.runner import Outcome, _file_entry
+
+    tally = Tally()
+    tally.edits["s.r"] = 2
+    document = Document("a/b.txt", "input text", "cp1252", {"sha256": "ab12"})
+    sent = Outcome(Source("a/b.txt", tmp_path), document, None, 10, {"s": 0.5}, "text", b"{}\n", 1, tally)
+    got = pickle.loads(pickle.dumps(sent))
+    assert got.source.id == ""
+    assert got.document is not None
+    assert got.document.text == ""
+    for field in ("skipped", "bytes_in", "timings", "text", "log", "edits", "tally", "features"):
+        assert getattr(got, field) == getattr(sent, field)
+    assert (got.document.id, got.document.encoding, got.document.meta) == (
+        "a/b.txt",
+        "cp1252",
+        {"sha256": "ab12"},
+    )
+    kept = Document("7", "caf\u00e9", "utf-8", {"prefix": "{", "suffix": "}", "literal": '"caf\\u00e9"'})
+    got_kept = pickle.loads(pickle.dumps(Outcome(Source("x"), kept, None, 1)))
+    assert got_kept.document == kept
+    for doc_id in ("a/b.txt", 'q"\\u\u2028\u00e9.txt'):
+        entry = {"id": doc_id, "encoding": "utf-8", "edits": 3, "path": doc_id, "sha256": "ff"}
+        line = _file_entry(Document(doc_id, "", "utf-8", {"sha256": "ff"}), 3)
+        assert line == json.dumps(entry, ensure_ascii=False) + "\n"

@@ -26,15 +26,22 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _ASCII_ENCODER = json.JSONEncoder()
 
 
+#: Where a run of edits with the same document, step, stage, rule and kind starts in a list
+#: of edits: ``(stage, rule, kind, index)``.
+RuleRun = tuple[str, str, str, int]
+
+
 def _lines(
     edits: Iterable[Edit],
     quote: Callable[[str], str] = json.encoder.encode_basestring,
     encode: Callable[[Any], str] = _ENCODER.encode,
+    runs: list[RuleRun] | None = None,
 ) -> list[str]:
     """The JSON object of each edit, formatted directly from its fields (what ``json.dumps``
     of a dict gives, in far less time: a run logs an edit per changed comma).
 
-    The fields up to ``start`` are the same for a rule's edits in a row: formatted once.
+    The fields up to ``start`` are the same for a rule's edits in a row: formatted once, and
+    where each such run starts goes to ``runs``, if given.
     """
     lines: list[str] = []
     head, same = "", None
@@ -42,6 +49,8 @@ def _lines(
         fields = (e.doc, e.step, e.stage, e.rule, e.kind)
         if fields != same:
             same = fields
+            if runs is not None:
+                runs.append((e.stage, e.rule, e.kind, len(lines)))
             head = (
                 f'{{"doc": {quote(e.doc)}, "step": {e.step}, "stage": {quote(e.stage)}, '
                 f'"rule": {quote(e.rule)}, "kind": {quote(e.kind)}, "start": '
@@ -74,8 +83,11 @@ def edit_to_json(edit: Edit) -> str:
     return line
 
 
-def edits_to_jsonl(edits: Sequence[Edit]) -> str:
+def edits_to_jsonl(edits: Sequence[Edit], runs: list[RuleRun] | None = None) -> str:
     """Change-log lines for many edits, each ending in a newline (one check for surrogates).
+
+    ``runs``, if given, gets where each run of a rule's edits (or flags) starts: what
+    :meth:`~clean_seeds.pipeline.Tally.add` counts, found here for next to nothing.
 
     >>> block = edits_to_jsonl([Edit("r", 0, 1, "a", "", doc="d"), Edit("r", 1, 1, "", chr(0xDCFF), doc="d")])
     >>> [edit_from_json(line).after == chr(0xDCFF) for line in block.splitlines()]
@@ -83,7 +95,7 @@ def edits_to_jsonl(edits: Sequence[Edit]) -> str:
     """
     if not edits:
         return ""
-    block = "\n".join(_lines(edits)) + "\n"
+    block = "\n".join(_lines(edits, runs=runs)) + "\n"
     try:
         block.encode("utf-8")
     except UnicodeEncodeError:

@@ -153,7 +153,7 @@ def read_record(source: Source) -> Document | Skipped:
     doc_id = str(doc_id) if isinstance(doc_id, str | int) and not isinstance(doc_id, bool) else where
     literal = line[span[0] : span[1]]
     meta: dict[str, Any] = {"prefix": line[: span[0]], "suffix": line[span[1] :], "where": where}
-    if literal != json.dumps(record["text"], ensure_ascii=False):
+    if literal != _json_string(record["text"]):
         meta["literal"] = literal  # escapes we would not reproduce: keep the original spelling
     return Document(doc_id, record["text"], "utf-8", meta)
 
@@ -180,9 +180,13 @@ def text_value_span(line: str) -> tuple[int, int]:
             return start, pos
 
 
+#: ``json.dumps(text, ensure_ascii=False)`` for a string, without building an encoder per call.
+_json_string = json.encoder.encode_basestring
+
+
 def record_line(document: Document, text: str) -> str:
     """The JSONL line of a record whose text is now ``text``; other fields untouched."""
-    literal = json.dumps(text, ensure_ascii=False)
+    literal = _json_string(text)
     if text == document.text and "literal" in document.meta:
         literal = document.meta["literal"]
     return f"{document.meta['prefix']}{literal}{document.meta['suffix']}"
@@ -199,37 +203,71 @@ class BackgroundWriter:
     Creating a file costs tens of microseconds, and on ext4 ten times as much right after many
     files were deleted (a run with ``--overwrite`` replacing its last output): the allocator
     passes over recently freed inodes.  For a corpus of many small documents that can be a
-    minute of one process, so this thread takes it.  At most ``max_pending`` writes
-    wait (memory stays bounded); :meth:`close` waits for all and raises the first error.
+    minute of one process, so this thread takes it.  Files go to the thread ``batch`` at a
+    time (handing over each alone cost more than writing a small one); at most
+    ``max_pending`` wait (memory stays bounded); :meth:`close` waits for all and raises the
+    first error.
     """
 
-    def __init__(self, max_pending: int = 256) -> None:
+    def __init__(self, max_pending: int = 256, batch: int = 16) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clean-seeds-writer")
-        self._pending: deque[Future[int]] = deque()
-        self._max_pending = max_pending
-        self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
+        self._pending: deque[Future[None]] = deque()
+        self._max_batches = max(1, max_pending // batch)
+        self._batch = batch
+        self._files: list[tuple[str, bytes, bool]] = []
+        self._folders: set[str] = set()  # made already: one mkdir per folder, not per file
 
-    def write(self, path: Path, text: str) -> int:
+    def write(self, path: str | os.PathLike[str], text: str) -> int:
         """Queue ``text`` for ``path`` (as :func:`write_text`); returns the bytes it will write."""
         data = text.encode("utf-8", "surrogateescape")
-        new_folder = path.parent not in self._folders
-        self._folders.add(path.parent)
-        self._pending.append(self._pool.submit(_write_bytes, path, data, new_folder))
-        while len(self._pending) > self._max_pending:
-            self._pending.popleft().result()
+        folder = os.path.dirname(path)
+        new_folder = folder not in self._folders
+        if new_folder:
+            self._folders.add(folder)
+        self._files.append((os.fspath(path), data, new_folder))
+        if len(self._files) >= self._batch:
+            self._submit()
         return len(data)
+
+    def _submit(self) -> None:
+        self._pending.append(self._pool.submit(_write_files, self._files))
+        self._files = []
+        while len(self._pending) > self._max_batches:
+            self._pending.popleft().result()
 
     def close(self) -> None:
         try:
+            if self._files:
+                self._submit()
             while self._pending:
                 self._pending.popleft().result()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write_bytes(path: Path, data: bytes, new_folder: bool = True) -> int:
-    if new_folder:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _write_files(files: list[tuple[str, bytes, bool]]) -> None:
+    for path, data, new_folder in files:
+        if new_folder:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        _write_file(path, data)
+
+
+#: Flags of a new file written whole (no Python file object: one is dear for a small file).
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    descriptor = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
+def _write_bytes(path: Path, data: bytes) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return len(data)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
-from .changelog import edits_to_jsonl
+from .changelog import RuleRun, edits_to_jsonl
 from .config import Config
 from .dedup import Deduplicator
 from .dedup.features import Features, features_many
@@ -44,7 +44,7 @@ from .io import (
     record_line,
     staged_output,
 )
-from .models import Cleaned, Document, Edit
+from .models import Cleaned, Document
 from .pipeline import CORPUS_STEP, Tally, collecting, collectors, finish, observe, run_stages, stamp, take
 
 #: Documents handed to the worker pool at a time: bounds memory whatever the corpus size.
@@ -70,23 +70,48 @@ class RunOptions:
     workers: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """One source after the per-document stages (or the reason it was skipped).
 
-    The worker that cleaned the document also wrote its change-log lines (``log``) and
-    counted its edits (``tally``): the main process, which also runs dedup, only appends.
+    The worker that cleaned the document also wrote its change-log lines (``log``, ``edits``
+    of them) and counted its edits: the main process, which also runs dedup, only appends.
+    A chunk's edit counts and stage timings travel with its last outcome (``tally``,
+    ``timings``): merging them once per chunk, not per document, saves the main process time.
     """
 
     source: Source
     document: Document | None
     skipped: Skipped | None
     bytes_in: int
-    timings: dict[str, float]
+    timings: dict[str, float] = field(default_factory=dict)
     text: str = ""
     log: bytes = b""  # UTF-8: passed on and written as is, never decoded here
-    tally: Tally = field(default_factory=Tally)
+    edits: int = 0  # lines in ``log``
+    tally: Tally | None = None
     features: Features | None = None  # dedup's view of ``text``
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """What a worker sends: plain values, no source (the main process has it, see
+        :func:`_outcomes`) and no input text (the main process needs it only to keep a JSONL
+        record's original spelling).  Unpickling the frozen ``Source`` and ``Document`` (and the
+        input text) cost the main process about 20 microseconds a document."""
+        document = self.document
+        fields = None
+        if document is not None:
+            text = document.text if "literal" in document.meta else ""
+            fields = (document.id, text, document.encoding, document.meta)
+        state = (self.skipped, self.bytes_in, self.timings, self.text, self.log, self.edits, self.tally)
+        return _received, (fields, *state, self.features)
+
+
+#: Stands in for an outcome's source until the main process pairs it with its own.
+_UNPAIRED = Source("")
+
+
+def _received(document: tuple[str, str, str, dict[str, Any]] | None, *state: Any) -> Outcome:
+    """An outcome as a worker sent it (see :meth:`Outcome.__reduce__`)."""
+    return Outcome(_UNPAIRED, None if document is None else Document(*document), *state)
 
 
 _WORKER_CONFIG: Config | None = None
@@ -115,23 +140,29 @@ def _clean_sources(sources: list[Source]) -> list[Outcome]:
     config = _WORKER_CONFIG
     assert config is not None
     outcomes = []
+    timings: dict[str, float] = {}
+    tally = Tally()
     for source in sources:
         item, size = _read(source, config)
-        timings: dict[str, float] = {}
         if isinstance(item, Skipped):
-            outcomes.append(Outcome(source, None, item, size, timings))
+            outcomes.append(Outcome(source, None, item, size))
             continue
         cleaned = run_stages(item.text, config, timings, item.id)
-        tally = Tally()
-        tally.add(cleaned.edits)
-        log = edits_to_jsonl(cleaned.edits).encode("utf-8")
-        outcomes.append(Outcome(source, item, None, size, timings, cleaned.text, log, tally))
+        runs: list[RuleRun] = []
+        log = edits_to_jsonl(cleaned.edits, runs).encode("utf-8")
+        tally.add(cleaned.edits, runs)
+        outcomes.append(
+            Outcome(source, item, None, size, text=cleaned.text, log=log, edits=len(cleaned.edits))
+        )
     done = [outcome for outcome in outcomes if outcome.document is not None]
     if config.dedup.enabled and done:
         started = time.perf_counter()
         for outcome, found in zip(done, features_many([o.text for o in done], config.dedup), strict=True):
             outcome.features = found
-        done[0].timings["dedup"] = time.perf_counter() - started
+        timings["dedup"] = time.perf_counter() - started
+    if outcomes:
+        outcomes[-1].timings = timings
+        outcomes[-1].tally = tally
     return outcomes
 
 
@@ -146,8 +177,16 @@ def _observe_sources(sources: list[Source]) -> list[dict[str, Any] | None]:
 def _in_order(
     work: Callable[[list[Source]], list[Any]], sources: Iterable[Source], config: Config, workers: int
 ) -> Iterator[Any]:
-    """``work`` over ``sources``, ``CHUNK`` at a time, in worker processes; results in order,
-    ``BATCH`` documents per worker in flight at most.
+    """``work`` over ``sources``, ``CHUNK`` at a time, in worker processes; results in order."""
+    for _chunk, results in _chunks_in_order(work, sources, config, workers):
+        yield from results
+
+
+def _chunks_in_order(
+    work: Callable[[list[Source]], list[Any]], sources: Iterable[Source], config: Config, workers: int
+) -> Iterator[tuple[list[Source], list[Any]]]:
+    """Each chunk of ``sources`` (``CHUNK`` of them) and ``work``'s results for it, in order,
+    computed in worker processes, ``BATCH`` documents per worker in flight at most.
 
     A new chunk goes out as soon as the oldest comes back, so the workers keep going while
     the caller works on results (dedup) instead of waiting for a whole round to be taken.
@@ -157,20 +196,22 @@ def _in_order(
     if workers <= 1:
         _init_worker(config)
         for chunk in chunks:
-            yield from work(chunk)
+            yield chunk, work(chunk)
         return
     # (not multiprocessing.Pool: its worker-maintenance thread also wakes on every result and
     # spins until the result thread has read it, taking CPU and the GIL from this process)
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool_worker, initargs=(config,))
-    in_flight: deque[Future[list[Any]]] = deque()
+    in_flight: deque[tuple[list[Source], Future[list[Any]]]] = deque()
     try:
         for chunk in chunks:
-            in_flight.append(pool.submit(work, chunk))
+            in_flight.append((chunk, pool.submit(work, chunk)))
             if len(in_flight) >= BATCH * workers // CHUNK:
-                yield from in_flight.popleft().result()
+                done, future = in_flight.popleft()
+                yield done, future.result()
         while in_flight:
-            yield from in_flight.popleft().result()
+            done, future = in_flight.popleft()
+            yield done, future.result()
     except BrokenProcessPool:
         raise WorkerError(
             "a worker process stopped abruptly (killed, or out of memory?); nothing was written "
@@ -181,8 +222,11 @@ def _in_order(
 
 
 def _outcomes(sources: Iterable[Source], config: Config, workers: int) -> Iterator[Outcome]:
-    """Per-document stages over ``sources``, in order."""
-    return _in_order(_clean_sources, sources, config, workers)
+    """Per-document stages over ``sources``, in order, each outcome with its source."""
+    for chunk, outcomes in _chunks_in_order(_clean_sources, sources, config, workers):
+        for source, outcome in zip(chunk, outcomes, strict=True):
+            outcome.source = source
+            yield outcome
 
 
 def _prepare(sources: Iterable[Source], config: Config, workers: int) -> Config:
@@ -197,12 +241,29 @@ def _prepare(sources: Iterable[Source], config: Config, workers: int) -> Config:
     return finish(config, found)
 
 
+#: The manifest's lines: ``json.dumps`` with options builds a new encoder per call.
+_MANIFEST_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _file_entry(
+    document: Document, edits: int, quote: Callable[[str], str] = json.encoder.encode_basestring
+) -> str:
+    """A file's manifest line, as ``json.dumps(entry, ensure_ascii=False)`` writes it, formatted
+    directly (a dict and the encoder per document cost more)."""
+    doc_id = quote(document.id)
+    return (
+        f'{{"id": {doc_id}, "encoding": {quote(document.encoding)}, "edits": {edits}, '
+        f'"path": {doc_id}, "sha256": {quote(document.meta["sha256"])}}}\n'
+    )
+
+
 class Run:
     """One run's bookkeeping: writes outputs, the change log and the manifest as outcomes arrive."""
 
     def __init__(self, options: RunOptions, staging: Path, is_jsonl: bool) -> None:
         self.options = options
         self.staging = staging
+        self.output_prefix = os.path.join(staging, "")  # (joined as strings: a Path per file costs)
         self.is_jsonl = is_jsonl
         self.tally = Tally()
         self.timings: dict[str, float] = {}
@@ -251,36 +312,39 @@ class Run:
         """Finish one document: write its text (less what dedup ``removed``), log its edits,
         note it in the manifest."""
         self.bytes_in += outcome.bytes_in
-        for stage, seconds in outcome.timings.items():
-            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+        if outcome.timings:
+            for stage, seconds in outcome.timings.items():
+                self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+        if outcome.tally is not None:
+            self.tally.merge(outcome.tally)
         if outcome.skipped is not None:
             self._skip(outcome)
             return
         document, text = outcome.document, outcome.text
         assert document is not None
         self.changes.write(outcome.log)
-        self.tally.merge(outcome.tally)
-        edits: list[Edit] = []
+        count = outcome.edits
         if removed is not None:
-            edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
+            if removed.edits:
+                edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
+                self.tally.add(edits)
+                self.changes.write(edits_to_jsonl(edits).encode("utf-8"))
+                count += len(edits)
             text = removed.text
-        self.tally.add(edits)
-        self.changes.write(edits_to_jsonl(edits).encode("utf-8"))
         self.documents += 1
         self.encodings[document.encoding] += 1
-        count = outcome.log.count(b"\n") + len(edits)
-        entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": count}
         if self.is_jsonl:
             line = record_line(document, text)
+            entry: dict[str, Any] = {"id": document.id, "encoding": document.encoding, "edits": count}
             entry.update(line=outcome.source.number, prefix=document.meta["prefix"])
             entry.update(suffix=document.meta["suffix"], literal=document.meta.get("literal"))
             entry["newline"] = bool(outcome.source.line and outcome.source.line.endswith(b"\n"))
             self._write_line(line, entry["newline"])
-        else:
-            entry.update(path=document.id, sha256=document.meta["sha256"])
-            if not self.options.dry_run:
-                self.bytes_out += self.writer.write(self.staging / document.id, text)
-        self.manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self.manifest.write(_MANIFEST_ENCODER.encode(entry) + "\n")
+            return
+        self.manifest.write(_file_entry(document, count))
+        if not self.options.dry_run:
+            self.bytes_out += self.writer.write(self.output_prefix + document.id, text)
 
     def _skip(self, outcome: Outcome) -> None:
         assert outcome.skipped is not None
