@@ -385,3 +385,22 @@ def test_an_outcome_crosses_to_the_main_process_without_its_source_or_input_text
         entry = {"id": doc_id, "encoding": "utf-8", "edits": 3, "path": doc_id, "sha256": "ff"}
         line = _file_entry(Document(doc_id, "", "utf-8", {"sha256": "ff"}), 3)
         assert line == json.dumps(entry, ensure_ascii=False) + "\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_naming_it(tmp_path: Path) -> None:
+    """Such a name cannot go into the UTF-8 change log and manifest: the file is skipped with
+    a message showing its bytes, and the rest of the folder is cleaned."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "good.txt").write_text("正常的内容。\n", encoding="utf-8")
+    try:
+        (Path(os.fsdecode(os.fsencode(source) + b"/\xff\xfe name.txt"))).write_bytes("内容。\n".encode())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    code, output = invoke("run", source, tmp_path / "out", "-q")
+    assert code == EXIT_SKIPPED
+    assert "Traceback" not in output
+    assert "skipped: \\xff\\xfe name.txt: file name is not valid UTF-8" in output
+    summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text(encoding="utf-8"))
+    assert [(s["id"], s["reason"]) for s in summary["skipped"]] == [("\\xff\\xfe name.txt", "bad_file_name")]
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == "正常的内容。\n"

@@ -70,11 +70,29 @@ def discover(input_path: Path, cfg: InputConfig) -> tuple[list[Source], list[Ski
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for rel in sorted(_relative_files(input_path), key=lambda rel: rel.split("/")):
-        if os.path.splitext(rel)[1].lower() not in cfg.suffixes:
+        if not _is_utf8_name(rel):
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            message = f"{shown}: file name is not valid UTF-8 (rename the file to clean it)"
+            skipped.append(Skipped(shown, "bad_file_name", message))
+        elif os.path.splitext(rel)[1].lower() not in cfg.suffixes:
             skipped.append(Skipped(rel, "not_text_file", f"{rel}: not a {'/'.join(cfg.suffixes)} file"))
         else:
             sources.append(Source(rel, path=input_path / rel))
     return sources, skipped
+
+
+def _is_utf8_name(rel: str) -> bool:
+    r"""False for a path whose bytes are not UTF-8 (the file system's names decode with
+    ``surrogateescape``): its id could not be written to the change log or the manifest.
+
+    >>> _is_utf8_name("新闻/第1版.txt"), _is_utf8_name("\udcff\udcfe.txt")
+    (True, False)
+    """
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _relative_files(folder: Path) -> Iterator[str]:
