@@ -121,10 +121,15 @@ def cjk_runs(text: str) -> bytes:
     if len(text) < 3:  # too short to count, as the sketch has always had it
         return b""
     # the "\0" ends the last run; surrogate halves (characters beyond U+FFFF) are not CJK here
-    codes = _CJK_CODES[np.frombuffer((text + "\0").encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
-    cjk = codes != 0
-    cjk[1:] |= cjk[:-1]  # a CJK character or the first character after a run (numpy reads first)
-    return codes[cjk].tobytes()
+    units = np.frombuffer((text + "\0").encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return _runs(_CJK_CODES[units])
+
+
+def _runs(codes: np.ndarray) -> bytes:
+    """:func:`cjk_runs` from a text's code units with those not CJK set to 0 (a 0 last)."""
+    keep = codes != 0
+    keep[1:] |= keep[:-1]  # a CJK character or the first character after a run (numpy reads first)
+    return codes[keep].tobytes()
 
 
 def doubled_starts(text: str) -> list[int]:
@@ -248,11 +253,7 @@ def observe(text: str, cfg: ReviewConfig) -> Observation:
         return Observation(len(text), cjk_runs(text), doubled, names_before_anchors(text, cfg.name_anchors))
     flags = _unit_flags(cfg.name_anchors).take(units)
     cjk = (flags & _CJK_FLAG).view(np.bool_)
-    runs = b""
-    if len(text) >= 3:  # too short to count, as in cjk_runs
-        keep = cjk.copy()
-        keep[1:] |= cjk[:-1]  # a CJK character or the first character after a run
-        runs = (units * cjk)[keep].tobytes()
+    runs = _runs(units * cjk) if len(text) >= 3 else b""  # (too short to count, as in cjk_runs)
     pairs = np.flatnonzero((units[:-1] == units[1:]) & cjk[:-1]).tolist()
     # a name's two characters are CJK: only the anchors after two CJK characters can match
     anchors = np.flatnonzero((flags[2:-1] >= _ANCHOR_FLAG) & cjk[1:-2] & cjk[:-3]).tolist()
