@@ -168,27 +168,19 @@ class Tally:
         """Count ``edits``; ``runs``, if given, says where each run of edits of one stage, rule
         and kind starts (as :func:`~clean_seeds.changelog.edits_to_jsonl` finds them): counting
         runs instead of edits saves most of the time (a run has an edit per changed comma)."""
-        if runs is not None:
-            self._add_runs(edits, runs)
+        if not edits:
             return
-        for (stage, rule, kind), count in Counter((e.stage, e.rule, e.kind) for e in edits).items():
+        if runs is None:
+            counts = Counter((e.stage, e.rule, e.kind) for e in edits)
+        else:
+            counts = Counter()
+            ends = [start for *_, start in runs[1:]]
+            ends.append(len(edits))
+            for (stage, rule, kind, start), end in zip(runs, ends, strict=True):
+                counts[stage, rule, kind] += end - start
+        for (stage, rule, kind), count in counts.items():
             (self.flags if kind == FLAG else self.edits)[f"{stage}.{rule}"] += count
-        changes = [e for e in edits if e.kind != FLAG]
-        self.chars_removed += sum(len(e.before) for e in changes)
-        self.chars_added += sum(len(e.after) for e in changes)
-
-    def _add_runs(self, edits: Sequence[Edit], runs: Sequence[tuple[str, str, str, int]]) -> None:
-        if not edits:  # (no log lines, no runs)
-            return
-        ends = [start for *_, start in runs[1:]]
-        ends.append(len(edits))
-        flagged = False
-        for (stage, rule, kind, start), end in zip(runs, ends, strict=True):
-            if kind == FLAG:
-                flagged = True
-                self.flags[f"{stage}.{rule}"] += end - start
-            else:
-                self.edits[f"{stage}.{rule}"] += end - start
+        flagged = any(kind == FLAG for _, _, kind in counts)
         changes = [e for e in edits if e.kind != FLAG] if flagged else edits
         self.chars_removed += sum(map(len, map(_BEFORE, changes)))
         self.chars_added += sum(map(len, map(_AFTER, changes)))
