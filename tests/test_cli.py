@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from clean_seeds.changelog import edits_by_doc, read_edits, replay
 from clean_seeds.cli import EXIT_SKIPPED, app
+from clean_seeds.errors import CleanSeedsError
 from clean_seeds.io import RESERVED_DIR
 
 from .conftest import ROOT, write_jsonl
@@ -404,3 +406,34 @@ def test_a_file_name_that_is_not_utf8_is_skipped_naming_it(tmp_path: Path) -> No
     summary = json.loads((tmp_path / "out" / RESERVED_DIR / "summary.json").read_text(encoding="utf-8"))
     assert [(s["id"], s["reason"]) for s in summary["skipped"]] == [("\\xff\\xfe name.txt", "bad_file_name")]
     assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == "正常的内容。\n"
+
+
+def test_a_run_collects_garbage_rarely_and_leaves_the_collector_as_it_was(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run (and its forked workers) raise the collection threshold and freeze what exists;
+    the caller's program gets its own settings back, also when the run fails."""
+    import gc
+
+    from clean_seeds import runner
+
+    seen: list[tuple[tuple[int, ...], int]] = []
+    clean = runner._clean_sources
+
+    def spying(sources: list[Any]) -> list[Any]:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return clean(sources)
+
+    monkeypatch.setattr(runner, "_clean_sources", spying)
+    before = gc.get_threshold()
+    gc.set_threshold(500, 7, 9)
+    try:
+        runner.run(runner.RunOptions(seeds_dir, tmp_path / "out", workers=1))
+        assert seen
+        assert all(t == (runner.GC_THRESHOLD, 7, 9) and frozen > 0 for t, frozen in seen)
+        assert (gc.get_threshold(), gc.get_freeze_count()) == ((500, 7, 9), 0)
+        with pytest.raises(CleanSeedsError):
+            runner.run(runner.RunOptions(tmp_path / "missing", tmp_path / "out2", workers=1))
+        assert (gc.get_threshold(), gc.get_freeze_count()) == ((500, 7, 9), 0)
+    finally:
+        gc.set_threshold(*before)
