@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from clean_seeds.edits import apply_edits, revert_edits
 from clean_seeds.fixes.linewrap import (
+    JOIN,
     LATIN_END,
     LATIN_PAIR,
     LATIN_WORD,
@@ -18,13 +20,22 @@ from clean_seeds.fixes.linewrap import (
     LinewrapConfig,
     _Breaks,
     join_wrapped_lines,
+    observe,
 )
-from clean_seeds.fixes.linewrap_lines import CLOSER_SET, CLOSERS, MARKER_START, SPACED_CJK, STOPS, Lines
+from clean_seeds.fixes.linewrap_lines import (
+    CLOSER_SET,
+    CLOSERS,
+    ELLIPSIS_LINE,
+    MARKER_START,
+    SPACED_CJK,
+    STOPS,
+    Lines,
+)
 
 from .conftest import seed_texts
 
 CFG = LinewrapConfig()
-SEED_LINES = [text for doc in seed_texts().values() for _, text in LINE.findall(doc)]
+SEED_LINES = [text for doc in seed_texts().values() for text in LINE.findall(doc)]
 # one search per line, as the stage did before its whole-text passes
 SPACED_CJK_ONE = re.compile(r"[ \t\u3000](?<=[\u4e00-\u9fff“”].)[ \t\u3000]*[\u4e00-\u9fff“”—]")
 EXAMPLES = [
@@ -36,8 +47,13 @@ EXAMPLES = [
 ]  # fmt: skip
 
 
+def parts_of(texts: list[str]) -> list[str]:
+    """A document of these lines split as ``LINE.split`` splits it."""
+    return [*chain.from_iterable(("\n", text) for text in texts), ""]
+
+
 def lines_of(texts: list[str]) -> Lines:
-    return Lines([("\n", text) for text in texts], CFG)
+    return Lines(parts_of(texts), CFG)
 
 
 def test_marker_line_finds_what_marker_start_matches() -> None:
@@ -101,7 +117,7 @@ WIDTHS = st.sampled_from([-1.0, 1.0, 6.5, 8.0, 10.0, 11.5, 12.0, 16.0, 17.0, 17.
 @given(st.lists(WIDTHS, min_size=1, max_size=9), st.sampled_from([2, 3, 5]), st.sampled_from([0.0, 0.15]))
 def test_column_of_matches_the_reference(candidates: list[float], min_lines: int, tolerance: float) -> None:
     cfg = LinewrapConfig(column_min_lines=min_lines, column_tolerance=tolerance)
-    lines = Lines([("\n", "甲"), ("\n", "乙")], cfg)
+    lines = Lines(parts_of(["甲", "乙"]), cfg)
     assert lines._column_of(sorted(candidates)) == column_reference(candidates, cfg)
 
 
@@ -115,10 +131,10 @@ def test_column_of_matches_the_reference(candidates: list[float], min_lines: int
     ],
 )
 def test_blank_breaks_counted_per_break(text: str) -> None:
-    pairs = LINE.findall(text)
-    blank_before = [gap.count("\n") > 1 for gap, _ in pairs[1:]]
+    parts = LINE.split(text)
+    blank_before = [gap.count("\n") > 1 for gap in parts[2:-1:2]]
     share = sum(blank_before) / len(blank_before)
-    doc = Lines(pairs, CFG)
+    doc = Lines(parts, CFG)
     mixed = 1 - CFG.uniform_blank_share < share < CFG.uniform_blank_share
     assert doc.blank_means_paragraph == mixed
     if mixed:
@@ -138,7 +154,7 @@ def test_blank_breaks_counted_per_break(text: str) -> None:
     ],
 )
 def test_evident_decides_only_the_first_rules(lines: list[str], verdicts: list[object]) -> None:
-    assert _Breaks([("\n", text) for text in lines], CFG).evident() == verdicts
+    assert _Breaks(parts_of(lines), CFG).evident() == verdicts
 
 
 def test_a_cjk_word_end_needs_none_of_the_skipped_checks() -> None:
@@ -166,3 +182,69 @@ def test_latin_patterns_written_for_speed_match_as_the_plain_forms(text: str) ->
     """``[A-Za-z][A-Za-z]`` and ``XX*`` find what ``[A-Za-z]{2}`` and ``X+`` find."""
     assert bool(LATIN_PAIR.search(text)) == bool(re.search(r"[A-Za-z]{2}", text))
     assert LATIN_WORD.findall(text) == re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲 \n\r\t\u3000\xa0\u2028\x0b。a", max_size=40))
+def test_line_split_gives_what_the_line_and_gap_pattern_found(text: str) -> None:
+    """``LINE.split`` (with its look-behind) cuts a document as ``(\\s*)(\\S(?:[^\\n]*\\S)?)``
+    found its lines and the spaces before each, the spaces after the last line left over."""
+    pairs = re.findall(r"(\s*)(\S(?:[^\n]*\S)?)", text)
+    rest = text[sum(len(gap) + len(line) for gap, line in pairs) :]
+    assert LINE.split(text) == [*chain.from_iterable(pairs), rest]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="甲.。…·．:：（一）1", min_size=1, max_size=5), min_size=2, max_size=8))
+def test_ellipsis_lines_and_labels_as_found_line_by_line(texts: list[str]) -> None:
+    """The first and last characters let most documents skip the ellipsis and label passes."""
+    doc = lines_of(texts)
+    most = CFG.max_heading_width
+    expected = dict.fromkeys(doc.headings, "heading")
+    expected.update(
+        (k, "ellipsis_line") for k, text in enumerate(texts) if ELLIPSIS_LINE.match(f"\n{text}\n")
+    )
+    expected.update(
+        (k, "label") for k, text in enumerate(texts) if text[-1] in ":：" and doc.widths[k] <= most
+    )
+    expected.update(dict.fromkeys(doc.markers, "list_or_section_start"))
+    assert doc.standalone == expected
+
+
+LINE_PIECES = st.sampled_from(
+    ["在深入实施城市", "更新的同", "务;", "（一）", "“急难", "愁盼”", "1583.9", "亿元", "了", "，", "。", ":",
+     "word", "the end.", "——", "…", "题", "a", "X"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(LINE_PIECES, min_size=1, max_size=6).map("".join), min_size=2, max_size=10),
+    st.lists(st.sampled_from(["\n", "\n\n", "\n\u3000\u3000"]), min_size=10, max_size=10),
+)
+def test_decide_gives_the_verdict_of_the_rules_in_their_order(texts: list[str], gaps: list[str]) -> None:
+    """``decide`` looks for strong evidence last, where the other rules do not join: the
+    verdict is the one of the documented order, strong evidence first."""
+    parts = [*chain.from_iterable(zip(gaps, texts, strict=False)), ""]
+    doc = _Breaks(parts, CFG)
+    para_start = 0
+    for i, evident in enumerate(doc.evident()):
+        if evident:
+            continue
+        a, b = texts[i], texts[i + 1]
+        in_order = JOIN if doc.strong_join(i, a, b) else doc._weigh(i, a, b, para_start)[0]
+        verdict = doc.decide(i, para_start)[0]
+        assert verdict == in_order
+        if verdict != JOIN:
+            para_start = i + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abZ-中 \n.é\u212a\u0130ａ", max_size=60))
+def test_observe_finds_the_words_of_the_plain_search(text: str) -> None:
+    """The ASCII-only look first and the lower-casing of all words at once change nothing
+    (``\u212a``, the Kelvin sign, and ``\u0130`` lower-case to ASCII letters)."""
+    plain = (
+        tuple(dict.fromkeys(w.lower() for w in LATIN_WORD.findall(text))) if LATIN_PAIR.search(text) else ()
+    )
+    assert observe(text, CFG) == plain

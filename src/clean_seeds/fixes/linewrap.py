@@ -43,7 +43,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from itertools import islice
 
 from ..edits import flag, replace_spans
 from ..models import Cleaned, Edit
@@ -98,6 +98,8 @@ HYPHEN_AT_BREAK = re.compile(r"-[ \t]*\n")
 # out, not ``[A-Za-z]{2}``, and below ``XX*`` for ``X+``: a pattern that opens with a plain
 # character class lets the regex engine skip the other characters fast, twice as fast here.)
 LATIN_PAIR = re.compile(r"[A-Za-z][A-Za-z]")
+# The same in a text's ASCII characters (``str.encode("ascii", "ignore")``).
+ASCII_LATIN_PAIR = re.compile(rb"[A-Za-z][A-Za-z]")
 # Latin words, and hyphenated compounds, as counted for :func:`dehyphenate`.
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]*(?:-[A-Za-z]+)*")
 
@@ -183,8 +185,8 @@ WRAPPED_LINE = (JOIN, "wrapped_line")
 class _Breaks(Lines):
     """The breaks between a document's lines: break ``i`` is the one after line ``i``."""
 
-    def __init__(self, pairs: list[tuple[str, str]], cfg: LinewrapConfig) -> None:
-        super().__init__(pairs, cfg)
+    def __init__(self, parts: list[str], cfg: LinewrapConfig) -> None:
+        super().__init__(parts, cfg)
         # the paragraph last measured by ``_paragraph``: first line, lines measured, width, sentence end
         self._para = (0, 0, 0.0, False)
 
@@ -229,8 +231,16 @@ class _Breaks(Lines):
         a reason code; the paragraph it ends starts at line ``para_start`` (the lines in between
         are joined)."""
         a, b = self.texts[i], self.texts[i + 1]
-        if reason := self.strong_join(i, a, b):
+        verdict = self._weigh(i, a, b, para_start)
+        # Strong evidence comes first, but it only ever joins: it is looked for only where the
+        # rules after it do not join (a column line mostly does: they spare it most breaks).
+        # The reason given is then theirs, the verdict the same.
+        if verdict[0] != JOIN and (reason := self.strong_join(i, a, b)):
             return JOIN, reason
+        return verdict
+
+    def _weigh(self, i: int, a: str, b: str, para_start: int) -> tuple[str, str]:
+        """The verdict of the rules after the strong evidence (see :meth:`decide`)."""
         if (marker_end := self.markers.get(i)) and not CLAUSE_PUNCT.search(a, marker_end):
             # a numbered heading, unless a full column line goes on with a word fragment
             if FRAGMENT2_START.match(b) and self.is_full(i):
@@ -378,15 +388,14 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
     <BLANKLINE>
     <BLANKLINE>
     """
-    if "\n" not in text.strip():
+    if "\n" not in text:
         return Cleaned(text)
-    pairs = LINE.findall(text)
-    if len(pairs) < 2:
+    parts = LINE.split(text)
+    if len(parts) < 5:  # (fewer than two lines)
         return Cleaned(text)
-    doc = _Breaks(pairs, cfg)
+    doc = _Breaks(parts, cfg)
     texts, starts, ends, lasts, firsts = doc.texts, doc.starts, doc.ends, doc.lasts, doc.firsts
-    # what goes before each line in the output: its spaces, or for a joined break the joiner
-    seps = list(doc.gaps)
+    # ``parts`` becomes the output: the spaces of each joined break are replaced by the joiner
     edits: list[Edit] = []
     flags: list[Edit] = []
     para_start = 0  # the first line of the paragraph that the next break ends
@@ -397,17 +406,17 @@ def join_wrapped_lines(text: str, cfg: LinewrapConfig) -> Cleaned:
             # (most joins are between CJK characters: no need to look closer)
             ascii_ends = lasts[i] < "\x80" and firsts[i + 1] < "\x80"
             joiner = _joiner(texts[i], texts[i + 1]) if ascii_ends else ""
+            gap = 2 * i + 2  # (the spaces before line i + 1 in ``parts``)
             # (a break holds a newline, so the joiner always changes the text)
-            edits.append(Edit(RULE, ends[i], starts[i + 1], seps[i + 1], joiner))
-            seps[i + 1] = joiner
+            edits.append(Edit(RULE, ends[i], starts[i + 1], parts[gap], joiner))
+            parts[gap] = joiner
             continue
         if verdict == UNDECIDED:
             tail, head = texts[i][-12:], texts[i + 1][:12]
             flags.append(flag(RULE, text, ends[i], starts[i + 1], reason, tail=tail, head=head))
         para_start = i + 1
     if edits:
-        # the lines with what goes before each, and the spaces after the last line
-        text = "".join(chain.from_iterable(zip(seps, texts, strict=True))) + text[ends[-1] :]
+        text = "".join(parts)
     return Cleaned(text, (*edits, *flags))
 
 
@@ -486,9 +495,16 @@ def observe(text: str, cfg: LinewrapConfig) -> tuple[str, ...]:
     >>> observe("Well-known words, WELL known", LinewrapConfig())
     ('well-known', 'words', 'well', 'known')
     """
-    if not cfg.dehyphenate or not LATIN_PAIR.search(text):
+    # (most documents have no English word: the ASCII characters alone show that at a
+    # quarter of the cost of a search of the text; dropping the others can only make
+    # letters adjacent, so a pair found there is checked in the words themselves)
+    if not cfg.dehyphenate or not ASCII_LATIN_PAIR.search(text.encode("ascii", "ignore")):
         return ()
-    return tuple(dict.fromkeys(word.lower() for word in LATIN_WORD.findall(text)))
+    # (a pair of letters is always inside one word, and the space keeps words apart)
+    words = " ".join(LATIN_WORD.findall(text))
+    if not LATIN_PAIR.search(words):
+        return ()
+    return tuple(dict.fromkeys(words.lower().split()))
 
 
 def collector(cfg: LinewrapConfig) -> WordCollector:

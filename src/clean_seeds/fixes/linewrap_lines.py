@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, chain
+from itertools import accumulate, compress
 from operator import itemgetter
 from statistics import median
 from typing import TYPE_CHECKING
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
 # --- Patterns and character classes --------------------------------------------------------
 
-# A line's text without the spaces at its ends, and the spaces (newlines included) before it.
-LINE = re.compile(r"(\s*)(\S(?:[^\n]*\S)?)")
+# A line's text without the spaces at its ends.  Splitting a document at them (the group
+# keeps them) gives the spaces (newlines included) before each line, the line, and so on,
+# and last the spaces after the last line: see :class:`Lines`.  (The look behind for the
+# last non-space, not ``\S(?:[^\n]*\S)?``, makes the split a tenth faster.)
+LINE = re.compile(r"(\S[^\n]*(?<=\S))")
 # Sentence-final punctuation (CJK and ASCII); a line ending in one (closing quotes after it
 # allowed) ends a sentence.
 STOPS = frozenset("。！？!?．｡.…")
@@ -56,10 +59,10 @@ MARKER_FIRST = r"[（(一二三四五六七八九十百\d①-⒇⒈-⒛❶-❿�
 MARKER_LINE = re.compile(r"\n(?=" + MARKER_FIRST + ")(?:" + MARKER_START.pattern + ")")
 # A line made only of dots or an ellipsis stands for omitted text: keep it alone.
 ELLIPSIS_LINE = re.compile(r"\n[.。…·．]{2,}(?=\n)")
-# The newline after a line ending in a colon: a label (``市教育局局长姜元韶:``) when it is
-# short.  It starts at the newline (the colon is looked behind) so that a search skips fast
-# from line end to line end.
-LABEL_END = re.compile(r"\n(?<=[:：]\n)")
+# The characters of such a line: a document where no line begins with one has none.
+ELLIPSIS_CHARS = frozenset(".。…·．")
+# A line ending in a colon is a label (``市教育局局长姜元韶:``) when it is short.
+LABEL_ENDS = frozenset(":：")
 # Two CJK words separated by spaces: headlines and decks (``千字为先 勇当龙头``), never
 # running text.  One pattern per kind of space, each starting with it (the CJK before it is
 # looked behind), so that a search skips fast to the rare spaces.
@@ -101,15 +104,17 @@ def _line_numbers(joined: str, matches: Iterable[re.Match[str]]) -> Iterator[int
 class Lines:
     """A document's non-blank lines, as parallel lists, and the statistics the decisions use.
 
+    Built from ``parts``, a document split at its lines (``LINE.split``): the spaces before
+    each line alternating with the line, and last the spaces after the last line.
     Line ``k`` is ``texts[k]`` (the spaces at its ends left out) at ``starts[k]:ends[k]``,
     after the spaces ``gaps[k]``.  Needs at least two lines.
     """
 
-    def __init__(self, pairs: list[tuple[str, str]], cfg: LinewrapConfig) -> None:
+    def __init__(self, parts: list[str], cfg: LinewrapConfig) -> None:
         self.cfg = cfg
-        self.gaps, self.texts = zip(*pairs, strict=True)  # the spaces before each line, its text
-        bounds = list(accumulate(map(len, chain.from_iterable(pairs))))
-        self.starts, self.ends = bounds[0::2], bounds[1::2]
+        self.gaps, self.texts = parts[0:-1:2], parts[1::2]  # the spaces before each line, its text
+        bounds = list(accumulate(map(len, parts)))
+        self.starts, self.ends = bounds[0:-1:2], bounds[1::2]
         texts = self.texts
         #: the lines joined by newlines (and one before the first, one after the last): one
         #: text that whole-text passes search, each match then counted to its line
@@ -181,56 +186,21 @@ class Lines:
                     k for k in _line_numbers(joined, pattern.finditer(joined)) if widths[k] <= most
                 )
         self.standalone = dict.fromkeys(self.headings, "heading")
-        self.standalone.update(
-            (k, "ellipsis_line") for k in _line_numbers(joined, ELLIPSIS_LINE.finditer(joined))
-        )
-        # (a label's match is on the newline before the next line)
-        labels = (k - 1 for k in _line_numbers(joined, LABEL_END.finditer(joined)))
-        self.standalone.update((k, "label") for k in labels if widths[k] <= most)
+        # (the first and last characters of the lines tell at once that most documents have
+        # neither ellipsis lines nor labels)
+        if not ELLIPSIS_CHARS.isdisjoint(self.firsts):
+            self.standalone.update(
+                (k, "ellipsis_line") for k in _line_numbers(joined, ELLIPSIS_LINE.finditer(joined))
+            )
+        if not LABEL_ENDS.isdisjoint(self.lasts):
+            labels = compress(range(self.count), map(LABEL_ENDS.__contains__, self.lasts))
+            self.standalone.update((k, "label") for k in labels if widths[k] <= most)
         self.standalone.update(dict.fromkeys(self.markers, "list_or_section_start"))
 
     def is_short_heading(self, i: int) -> bool:
         """The line after line ``i`` is much shorter and holds no clause punctuation."""
         b = i + 1
         return self.widths[b] < self._fill_ratio * self.widths[i] and not CLAUSE_PUNCT.search(self.texts[b])
-
-    def column(self, i: int) -> tuple[int, int, float, float, float]:
-        """The lines ``first:last`` around line ``i`` and the column they form: its width, the
-        least width of its lines and their typical width (``width`` is 0.0 when there is none).
-
-        The column is the widest group of at least ``column_min_lines`` lines nearby within
-        ``column_tolerance`` of each other.  "Nearby" is up to ``column_window`` lines each
-        side, up to the first line half again as wide as line ``i`` (and two more characters).
-        Lines ending a sentence are left out (a paragraph's last line is as long as it
-        happens to be), and so are lines too narrow or too wide to be a column.
-        """
-        window, widths = self._window, self.widths
-        own = widths[i]
-        # the column stops at a much wider line: that is another block (a paragraph set wide)
-        limit = own * 1.5 + 2
-        first = i - window if i > window else 0
-        last = i + window + 1
-        if last > self.count:
-            last = self.count
-        # (in most documents no line is that wide, and then no window needs a look)
-        if self.widest > limit and max(widths[first:last]) > limit:
-            low, high = first, last
-            first, last = i, i + 1
-            while first > low and widths[first - 1] <= limit:
-                first -= 1
-            while last < high and widths[last] <= limit:
-                last += 1
-        candidates = self.column_widths[first:last]
-        candidates[i - first] = own
-        candidates.sort()
-        # (most often the widest line makes the column: the first step of ``_column_of``)
-        width = candidates[-1]
-        if self._min_column_width <= width <= self._max_column_width:
-            floor = width * self._column_share
-            members = len(candidates) - bisect_left(candidates, floor)
-            if members >= self._column_min_lines:
-                return first, last, width, floor, candidates[-1 - members // 2]
-        return first, last, *self._column_of(candidates)
 
     def _column_of(self, candidates: list[float]) -> tuple[float, float, float]:
         """Width, least width and typical width of the widest column among lines of
@@ -250,16 +220,53 @@ class Lines:
         return 0.0, 0.0, 0.0
 
     def is_full(self, i: int) -> bool:
-        """True when line ``i`` fills the column that the lines around it form."""
-        first, last, width, floor, typical = self.column(i)
-        if not width:
-            return False
-        own = self.widths[i]
+        """True when line ``i`` fills the column that the lines around it form.
+
+        The column is the widest group of at least ``column_min_lines`` lines nearby within
+        ``column_tolerance`` of each other.  "Nearby" is up to ``column_window`` lines each
+        side, up to the first line half again as wide as line ``i`` (and two more characters).
+        Lines ending a sentence are left out (a paragraph's last line is as long as it
+        happens to be), and so are lines too narrow or too wide to be a column.
+        """
+        # (one method, not a column method and this one: a third of all breaks ask, and the
+        # call with its five results cost a fiftieth of the stage)
+        window, widths = self._window, self.widths
+        own = widths[i]
+        # the column stops at a much wider line: that is another block (a paragraph set wide)
+        limit = own * 1.5 + 2
+        first = i - window if i > window else 0
+        last = i + window + 1
+        if last > self.count:
+            last = self.count
+        # (in most documents no line is that wide, and then no window needs a look)
+        if self.widest > limit and max(widths[first:last]) > limit:
+            low, high = first, last
+            first, last = i, i + 1
+            while first > low and widths[first - 1] <= limit:
+                first -= 1
+            while last < high and widths[last] <= limit:
+                last += 1
+        candidates = self.column_widths[first:last]
+        candidates[i - first] = own
+        candidates.sort()
+        # its width, the least width of its lines and their typical width; most often the
+        # widest line makes the column (the first step of ``_column_of``, done here)
+        width = candidates[-1]
+        members = 0
+        if self._min_column_width <= width <= self._max_column_width:
+            floor = width * self._column_share
+            members = len(candidates) - bisect_left(candidates, floor)
+        if members >= self._column_min_lines:
+            typical = candidates[-1 - members // 2]
+        else:
+            width, floor, typical = self._column_of(candidates)
+            if not width:
+                return False
         # (the typical width, not the widest: the widest line may hold half-width digits)
-        low = self._fill_ratio * typical
-        if typical - self._column_slack < low:  # (``min`` of the two, without the call)
-            low = typical - self._column_slack
-        if not low <= own <= width * self._column_stretch:
+        least = self._fill_ratio * typical
+        if typical - self._column_slack < least:  # (``min`` of the two, without the call)
+            least = typical - self._column_slack
+        if not least <= own <= width * self._column_stretch:
             return False
         head = self.firsts[i + 1]
         if head < "\x80" and head.isalnum():  # (``_is_latin``, without the call)
@@ -268,8 +275,11 @@ class Lines:
                 # ragged right: the next word would not have fitted on this line
                 return own + _width(b.split(None, 1)[0]) + 0.5 > width
         # stacked headings or name lists share a width too, but hold no clause punctuation
+        # (most lines of running text hold a comma: ``in`` finds one faster than a search)
         column_widths, texts = self.column_widths, self.texts
         for k in range(first, last):
-            if k != i and floor <= column_widths[k] <= width and CLAUSE_PUNCT.search(texts[k]):
-                return True
+            if k != i and floor <= column_widths[k] <= width:
+                text = texts[k]
+                if "，" in text or "," in text or CLAUSE_PUNCT.search(text):
+                    return True
         return False
