@@ -12,11 +12,11 @@ import typer
 
 from .config import Config, load_config
 from .errors import CleanSeedsError
-from .report import write_report
-from .restore import restore as restore_output
-from .review import load_review, render_terminal
 from .runner import RunOptions, total_input_bytes
 from .runner import run as run_job
+
+# The report, review and restore modules are imported inside the commands that use them:
+# `run` (without --report) starts faster without them.
 
 app = typer.Typer(
     add_completion=False,
@@ -56,6 +56,8 @@ def run(
         show_bar = not quiet and sys.stderr.isatty()
         summary = _run_with_progress(options, show_bar)
         if report is not None and not dry_run:
+            from .report import write_report
+
             write_report(output, report)
     except CleanSeedsError as err:
         raise _fail(err) from None
@@ -110,6 +112,8 @@ def restore(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing RESTORED.")] = False,
 ) -> None:
     """Rebuild the original input files, byte for byte, from OUTPUT and its change log."""
+    from .restore import restore as restore_output
+
     try:
         count = restore_output(output, restored, overwrite=overwrite)
     except CleanSeedsError as err:
@@ -128,6 +132,9 @@ def review(
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report to FILE.")] = None,
 ) -> None:
     """Show what a run changed: a summary, then every edit in context (or an HTML report)."""
+    from .report import write_report
+    from .review import load_review, render_terminal
+
     try:
         if html is not None:
             write_report(output, html)

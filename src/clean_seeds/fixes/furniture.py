@@ -106,6 +106,10 @@ JUMP_HINTS = tuple(map(re.compile, (f"转{_HINT_PAGE}", f"接{_HINT_PAGE}", "C(?
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
 
+#: the default furniture and jump patterns: compiled at import (see `_patterns` below), so a
+#: config holding them needs no check
+_DEFAULT_PATTERNS = frozenset((BANNER, CREDITS, PAGE_NUMBER, RUNNING_HEAD, JUMP))
+
 # The end of a caption: its first sentence-final mark.
 CAPTION_END = re.compile(r"[。！？!?]")
 
@@ -158,6 +162,8 @@ class FurnitureConfig:
     def __post_init__(self) -> None:
         for name in ("furniture_patterns", "jump_patterns"):
             for pattern in getattr(self, name):
+                if pattern in _DEFAULT_PATTERNS:  # known good (checking costs ~12 ms at start-up)
+                    continue
                 try:
                     re.compile(pattern)
                 except re.error as err:

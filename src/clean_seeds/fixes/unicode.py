@@ -20,11 +20,13 @@ from itertools import accumulate, pairwise
 
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-* codecs named in CHARMAP_ENCODINGS
+import numpy as np
+import numpy.typing as npt
 from ftfy.badness import is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS
 
 from ..edits import replace_spans, substitute
-from ..encoding import COMMON_HANZI, char_class, plausibility
+from ..encoding import COMMON_HANZI, char_class, code_points, plausibility, table_class
 from ..models import Cleaned, Edit
 
 STAGE = "unicode"
@@ -62,13 +64,21 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
+
+
+def _uncommon_hanzi_table() -> npt.NDArray[np.bool_]:
+    """Per BMP code point: a CJK ideograph (U+3400-U+9FFF) or private-use character
+    (U+E000-U+F8FF) outside COMMON_HANZI."""
+    table = np.zeros(0x10000, dtype=np.bool_)
+    table[0x3400:0xA000] = True
+    table[0xE000:0xF900] = True
+    table[code_points(COMMON_HANZI)] = False
+    return table
+
+
 #: CJK ideographs and private-use characters outside the common set: rare in real prose, but
 #: most of the characters UTF-8 bytes become when they are decoded as GBK or Big5
-UNCOMMON_HANZI = char_class(
-    "".join(
-        sorted({chr(code) for code in [*range(0x3400, 0xA000), *range(0xE000, 0xF900)]} - set(COMMON_HANZI))
-    )
-)
+UNCOMMON_HANZI = table_class(_uncommon_hanzi_table())
 #: The four patterns on UNCOMMON_HANZI below are regex sources, compiled on first use by
 #: `_compiled`: each takes 15-35 ms to compile, and only suspicious texts need them.
 #: Where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
