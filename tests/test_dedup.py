@@ -289,9 +289,9 @@ def test_features_of_many_documents_equal_one_at_a_time(seed_texts: list[str]) -
 
 
 def _same_features(a: Any, b: Any) -> None:
-    for name in ("digest", "lines", "blank", "para_line", "size", "long"):
+    for name in ("digest", "line_bounds", "blank", "para_line", "size", "long"):
         assert getattr(a, name) == getattr(b, name), name
-    for name in ("lo", "hi", "length", "shingles", "shingle_bounds", "fps", "fp_bounds"):
+    for name in ("lo", "hi", "length", "long_lo", "long_hi", "shingles", "shingle_bounds"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
         assert getattr(a, name).dtype == getattr(b, name).dtype, name
     assert (a.bands is None) == (b.bands is None)
@@ -325,6 +325,23 @@ def test_features_pickle_to_equal_features_that_decide_the_same(
     received = Deduplicator(cfg).process_many([(d, t, f) for (d, t), f in zip(documents, sent, strict=True)])
     assert received == direct
     assert sum(len(r.edits) for r in direct) > 0
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        DedupConfig(exact_duplicate=False, near_duplicate=False, contained_paragraph=False),
+        DedupConfig(min_chars=10_000),  # long paragraphs: none
+        DedupConfig(contained_paragraph=False, remove_contained=False),
+    ],
+)
+def test_features_pickle_whatever_they_hold(cfg: DedupConfig) -> None:
+    """No long paragraphs, no band keys, empty texts: the one buffer still unpacks to equal features."""
+    from clean_seeds.dedup.features import features_many
+
+    texts = ["", "\n", "a\n\nb", "a\nb\n", LONG + "\n" + FOX, "-" * 40]
+    for found in features_many(texts, cfg):
+        _same_features(pickle.loads(pickle.dumps(found)), found)
 
 
 def test_process_many_decides_as_process_one_by_one(seed_texts: list[str]) -> None:

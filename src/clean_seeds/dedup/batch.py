@@ -8,6 +8,7 @@ share with each other, and orders the inserts of the kept rows' keys at the batc
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,7 +51,7 @@ class Batch:
             self.shingles, shingle_bounds = _gather(
                 [(d.shingles, d.shingle_bounds, a, b) for d, a, b in runs]
             )
-            fps, fp_bounds = _gather([(doc.fps, doc.fp_bounds, a, b) for doc, a, b in runs])
+            fps, fp_bounds = _fingerprints(self.shingles, shingle_bounds, dedup.cfg.fingerprint_bits)
         else:
             bands, fps = np.zeros((n, 0), U64), np.zeros(0, U64)
             self.shingles, shingle_bounds = np.zeros(0, np.uint32), np.zeros(n + 1, np.int64)
@@ -136,13 +137,38 @@ def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
     return runs
 
 
+def _fingerprints(
+    shingles: npt.NDArray[np.uint32], bounds: npt.NDArray[np.int64], bits: int
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """The containment fingerprints of each paragraph's shingle set: the shingles with the low
+    ``bits`` zero (one in ``2**bits``), one paragraph after another, and their bounds.
+
+    >>> fps, bounds = _fingerprints(np.array([8, 9, 16, 3], np.uint32), np.array([0, 2, 4]), 3)
+    >>> fps.tolist(), bounds.tolist()
+    ([8, 16], [0, 1, 2])
+    """
+    sampled = (shingles & np.uint32((1 << bits) - 1)) == 0
+    return shingles[sampled].astype(U64), np.concatenate(([0], np.cumsum(sampled)))[bounds]
+
+
 def _gather(
     parts: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64], int, int]],
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
-    """Concatenate the paragraphs first..end of several flat (values, bounds) arrays."""
+    """Concatenate the paragraphs first..end of several flat (values, bounds) arrays.
+
+    The sizes are the steps of all the parts' bounds put together, less the steps from one
+    part's last bound to the next's first (one ``np.diff`` a part cost more than the rest).
+
+    >>> flat, bounds = np.arange(6), np.array([0, 1, 3, 6])
+    >>> [x.tolist() for x in _gather([(flat, bounds, 1, 3), (flat, bounds, 0, 1)])]
+    [[1, 2, 3, 4, 5, 0], [0, 2, 5, 6]]
+    """
     values = np.concatenate([flat[bounds[a] : bounds[b]] for flat, bounds, a, b in parts])
-    sizes = np.concatenate([np.diff(bounds[a : b + 1]) for _, bounds, a, b in parts])
-    return values, np.concatenate(([0], np.cumsum(sizes)))
+    steps = np.diff(np.concatenate([bounds[a : b + 1] for _, bounds, a, b in parts]))
+    ends = list(accumulate(b - a + 1 for _, _, a, b in parts))  # of each part's bounds
+    inside = np.ones(len(steps), dtype=bool)
+    inside[[end - 1 for end in ends[:-1]]] = False
+    return values, np.concatenate(([0], np.cumsum(steps[inside])))
 
 
 class Keys:

@@ -17,7 +17,6 @@ of lines.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,6 @@ U64 = np.uint64
 EXACT, NEAR, CONTAINED = "exact_duplicate", "near_duplicate", "contained_paragraph"
 
 
-_FEATURES = tuple(f.name for f in dataclasses.fields(Features))
 #: what a decided document's arrays are replaced with (shared: never written)
 _NO_KEYS, _NO_SHINGLES = np.zeros(0, U64), np.zeros(0, np.uint32)
 _NO_KEYS.flags.writeable = _NO_SHINGLES.flags.writeable = False
@@ -49,8 +47,6 @@ class _Doc(Features):
 
     id: str = ""
     base: int = 0  # global id of the first paragraph
-    long_lo: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # lo[long]
-    long_hi: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # hi[long]
     rule: list[str | None] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # global id of the kept twin (or -1)
     info: list[dict[str, object]] = field(default_factory=list)
@@ -172,11 +168,9 @@ class Deduplicator:
             raise ValueError(f"dedup: the features given for {doc_id!r} are not those of its text")
         n = len(found.para_line)
         doc = _Doc(
-            **{name: getattr(found, name) for name in _FEATURES},
+            **vars(found),  # (its fields: a plain dataclass)
             id=doc_id,
             base=self._count,
-            long_lo=found.lo[found.long],
-            long_hi=found.hi[found.long],
             rule=[None] * n,
             kept=[-1] * n,
             info=[{}] * n,
@@ -375,7 +369,7 @@ class Deduplicator:
             self._exact.insert(keys, np.fromiter(local.values(), np.uint32, len(local)))
 
     def _decide_short_doc(self, doc: _Doc, short: list[int], hits: list[int], local: dict[int, int]) -> None:
-        lo, hi = doc.lo.tolist(), doc.hi.tolist()
+        lo, hi, length = doc.lo.tolist(), doc.hi.tolist(), doc.length.tolist()
         twin = list(doc.kept)  # the kept copy of each paragraph, or -1
         for i, hit in zip(short, hits, strict=True):
             key = lo[i]
@@ -388,7 +382,7 @@ class Deduplicator:
         for i in short:
             is_short[i] = True
         for run in repeated_runs(twin):
-            if len(run) >= 2 and int(doc.length[run].sum()) >= self.cfg.min_chars:
+            if len(run) >= 2 and sum(length[i] for i in run) >= self.cfg.min_chars:
                 for i in run:
                     if is_short[i]:
                         self._mark(doc, i, EXACT, twin[i], similarity=1.0, reason="repeated_block")
@@ -409,9 +403,11 @@ class Deduplicator:
         finals = []
         for doc in docs:
             removed = [rule is not None for rule in doc.rule]
-            doc.spans, doc_finals = removal_spans(doc.lines, doc.blank, doc.para_line, doc.size, removed)
+            doc.spans, doc_finals = removal_spans(
+                doc.line_bounds, doc.blank, doc.para_line, doc.size, removed
+            )
             finals += doc_finals
-            doc.lo = doc.hi = doc.long_lo = doc.long_hi = doc.fps = _NO_KEYS
+            doc.lo = doc.hi = doc.long_lo = doc.long_hi = _NO_KEYS
             doc.bands, doc.shingles = None, _NO_SHINGLES
         if docs:
             self._final_line.put(docs[0].base, np.array(finals, dtype=np.uint32))
@@ -427,7 +423,8 @@ class Deduplicator:
             edit.info = self._twin_info(doc.kept[i], doc.info[i])
         for i, details in doc.flags:
             if doc.rule[i] is None:
-                start, end = doc.lines[doc.para_line[i]]
+                line = doc.para_line[i]
+                start, end = doc.line_bounds[line], doc.line_bounds[line + 1] - 1
                 container = details["container"]
                 assert isinstance(container, int)
                 info = self._twin_info(container, {k: v for k, v in details.items() if k != "container"})

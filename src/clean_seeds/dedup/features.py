@@ -1,5 +1,6 @@
 """What dedup needs of a document, computed from its text alone: paragraphs, exact keys,
-shingle sets, containment fingerprints and LSH band keys.
+shingle sets and LSH band keys (the containment fingerprints, a sample of the shingles, are
+picked from the sets where a batch is decided).
 
 This part is pure, so worker processes compute it next to the per-document stages (in one
 vectorised batch for several documents) and the process holding the index only decides.
@@ -8,11 +9,10 @@ vectorised batch for several documents) and the process holding the index only d
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress
-from operator import add, not_
+from itertools import accumulate, compress, pairwise
+from operator import not_
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy.typing as npt
 import xxhash
 
 from .config import DedupConfig
-from .index import SORT_VALUES, ranges, row_widths
+from .index import ranges, row_widths
 from .minhash import Signer
 from .shingles import ShingleBatch, Shingler, exact_keys
 
@@ -37,7 +37,10 @@ class Features:
     """
 
     digest: int  # of the text, so later calls can check they get the same text
-    lines: list[tuple[int, int]]  # (start, end) of every line, without the line break
+    # line k of the text runs from line_bounds[k] to line_bounds[k + 1] - 1 (its line break, or
+    # the end of the text); plain offsets, not a (start, end) pair a line, as few objects to
+    # make, pickle and unpickle
+    line_bounds: list[int]
     blank: list[bool]
     para_line: list[int]  # line index of each paragraph
     size: int  # len(text)
@@ -45,46 +48,55 @@ class Features:
     hi: npt.NDArray[np.uint64]
     length: npt.NDArray[np.int64]
     long: list[int] = field(default_factory=list)  # paragraph indices of long paragraphs
+    long_lo: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # lo[long]
+    long_hi: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))  # hi[long]
     bands: npt.NDArray[np.uint64] | None = None  # (len(long), bands)
     # the sorted unique shingle hashes of long paragraph j are
-    # shingles[shingle_bounds[j] : shingle_bounds[j + 1]], its containment fingerprints
-    # fps[fp_bounds[j] : fp_bounds[j + 1]]: a few flat arrays pickle far faster than many small ones
+    # shingles[shingle_bounds[j] : shingle_bounds[j + 1]] (its containment fingerprints, those
+    # with the low fingerprint_bits zero, are picked where a batch is decided: one numpy call
+    # for the batch, not a few for each document and its pickle)
     shingles: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, np.uint32))
     shingle_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
-    fps: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, U64))
-    fp_bounds: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, np.int64))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as one buffer for all the arrays (and the line spans), for worker processes:
-        pickling numpy arrays one by one cost more than the rest of what a worker sends back."""
-        spans = np.array(self.lines, dtype=np.int64).reshape(-1)
-        arrays = [spans, *(getattr(self, name) for name in _PACKED)]
-        layout = tuple(None if a is None else (a.dtype.str, a.shape) for a in arrays)
-        blob = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays if a is not None)
-        plain = (self.digest, self.blank, self.para_line, self.size, self.long)
-        return _unpack, (plain, layout, blob)
+        """Pickled as plain lists and one buffer for all the arrays, for worker processes:
+        pickling numpy arrays one by one cost more than the rest of what a worker sends back,
+        and each array made on unpickling costs the main process a microsecond or two."""
+        wide = [self.lo, self.hi, self.length, self.long_lo, self.long_hi, self.shingle_bounds]
+        width = None
+        if self.bands is not None:
+            wide.append(self.bands.reshape(-1))
+            width = self.bands.shape[1]
+        blob = b"".join([*map(np.ndarray.tobytes, wide), self.shingles.tobytes()])
+        plain = (self.digest, self.line_bounds, self.blank, self.para_line, self.size, self.long, width)
+        return _unpack, (plain, tuple(map(len, wide)), blob)
 
 
-#: the arrays of :class:`Features` in its pickled buffer: 8-byte values first, so all stay aligned
-_PACKED = ("lo", "hi", "length", "bands", "shingle_bounds", "fps", "fp_bounds", "shingles")
-
-
-def _unpack(plain: tuple[Any, ...], layout: tuple[Any, ...], blob: bytes) -> Features:
-    """:class:`Features` from its pickled form (the arrays are read-only views of ``blob``)."""
-    arrays: list[Any] = []
-    at = 0
-    for entry in layout:
-        if entry is None:
-            arrays.append(None)
-            continue
-        dtype, shape = np.dtype(entry[0]), entry[1]
-        count = math.prod(shape)
-        arrays.append(np.frombuffer(blob, dtype, count, at).reshape(shape))
-        at += count * dtype.itemsize
-    spans, packed = iter(arrays[0].tolist()), dict(zip(_PACKED, arrays[1:], strict=True))
-    digest_, blank, para_line, size, long = plain
-    lines = list(zip(spans, spans, strict=False))  # (start, end) pairs of the flat spans
-    return Features(digest_, lines, blank, para_line, size, long=long, **packed)
+def _unpack(plain: tuple[Any, ...], sizes: tuple[int, ...], blob: bytes) -> Features:
+    """:class:`Features` from its pickled form: views of one array of all the 8-byte values
+    (``sizes`` of each), then the shingles (read-only, as ``blob`` is)."""
+    digest_, line_bounds, blank, para_line, size, long, width = plain
+    ends = list(accumulate(sizes, initial=0))
+    wide = np.frombuffer(blob, U64, ends[-1])
+    lo, hi, length, long_lo, long_hi, shingle_bounds, *bands = map(
+        wide.__getitem__, map(slice, ends[:-1], ends[1:])
+    )
+    return Features(
+        digest_,
+        line_bounds,
+        blank,
+        para_line,
+        size,
+        lo,
+        hi,
+        length.view(np.int64),
+        long,
+        long_lo,
+        long_hi,
+        bands[0].reshape(-1, width) if bands else None,
+        np.frombuffer(blob, np.uint32, offset=8 * ends[-1]),
+        shingle_bounds.view(np.int64),
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -105,12 +117,12 @@ def features_many(texts: Sequence[str], cfg: DedupConfig) -> list[Features]:
     paragraphs = [p for split in splits for p in split[3]]
     lo, hi, length = exact_keys(paragraphs)
     found, first = [], 0
-    for text, (lines, blank, para_line, _) in zip(texts, splits, strict=True):
+    for text, (line_bounds, blank, para_line, _) in zip(texts, splits, strict=True):
         end = first + len(para_line)
         found.append(
             Features(
                 digest(text),
-                lines,
+                line_bounds,
                 blank,
                 para_line,
                 len(text),
@@ -122,8 +134,16 @@ def features_many(texts: Sequence[str], cfg: DedupConfig) -> list[Features]:
         first = end
     if not (cfg.exact_duplicate or cfg.near_duplicate or cfg.contained_paragraph):
         return found
+    # (a few numpy calls for all the documents, not a few for each)
+    is_long = length >= cfg.min_chars
+    long_lo, long_hi, is_long_list = lo[is_long], hi[is_long], is_long.tolist()
+    first = first_long = 0
     for one in found:
-        one.long = np.flatnonzero(one.length >= cfg.min_chars).tolist()
+        end = first + len(one.para_line)
+        one.long = list(compress(range(end - first), is_long_list[first:end]))
+        end_long = first_long + len(one.long)
+        one.long_lo, one.long_hi = long_lo[first_long:end_long], long_hi[first_long:end_long]
+        first, first_long = end, end_long
     long_texts = [split[3][i] for split, one in zip(splits, found, strict=True) for i in one.long]
     if long_texts and (cfg.near_duplicate or cfg.contained_paragraph):
         _sign(found, long_texts, cfg)
@@ -135,20 +155,15 @@ def _sign(found: list[Features], long_texts: list[str], cfg: DedupConfig) -> Non
     shingler, signer = _tools(cfg)
     batch = shingler.hash_batch(long_texts)
     shingles, bounds = _unique_per_paragraph(batch.hashes, batch.offsets)
-    sampled = (shingles & np.uint32((1 << cfg.fingerprint_bits) - 1)) == 0
-    fps = shingles[sampled].astype(U64)
-    fp_bounds = np.concatenate(([0], np.cumsum(sampled)))[bounds]
     # a set signs as its bag: signing the (fewer) unique hashes gives the same signatures
     bands = _band_keys(signer.sign(ShingleBatch(shingles, bounds)), cfg.bands, cfg.rows)
-    first = 0
+    first, starts = 0, bounds.tolist()
     for one in found:
         if not one.long:
             continue
         end = first + len(one.long)
-        lo, hi = int(bounds[first]), int(bounds[end])
+        lo, hi = starts[first], starts[end]
         one.shingles, one.shingle_bounds = shingles[lo:hi], bounds[first : end + 1] - lo
-        lo, hi = int(fp_bounds[first]), int(fp_bounds[end])
-        one.fps, one.fp_bounds = fps[lo:hi], fp_bounds[first : end + 1] - lo
         one.bands = bands[first:end]
         first = end
 
@@ -162,62 +177,92 @@ def _unique_per_paragraph(
     Paragraphs of about the same length are sorted as the rows of one matrix, each row padded to
     the common width by repeating its paragraph's last hash (which leaves its set as it is):
     ``np.sort(axis=1)`` of short rows is several times faster than one sort of the whole batch
-    keyed by paragraph.
+    keyed by paragraph.  The rows are then read back in paragraph order, padding and all, and
+    the hashes equal to the one before them in their row dropped.
     """
     counts = np.diff(offsets)
-    width = row_widths(counts)
+    width = _sort_widths(counts)
     order = np.argsort(width, kind="stable")
-    unique_counts = np.zeros(len(counts), dtype=np.int64)
-    sorted_rows = []
-    for bucket in np.split(order, np.flatnonzero(np.diff(width[order])) + 1):
-        row_width = int(width[bucket[0]]) if len(bucket) else 0
-        step = max(1, SORT_VALUES // max(row_width, 1))
-        for rows in (bucket[i : i + step] for i in range(0, len(bucket) if row_width else 0, step)):
-            columns = np.minimum(np.arange(row_width), counts[rows, None] - 1)
-            columns += offsets[rows, None]
-            matrix = np.sort(hashes[columns], axis=1)
-            fresh = np.empty(matrix.shape, dtype=bool)
-            fresh[:, 0] = True
-            np.not_equal(matrix[:, 1:], matrix[:, :-1], out=fresh[:, 1:])
-            unique_counts[rows] = np.count_nonzero(fresh, axis=1)
-            sorted_rows.append((rows, matrix[fresh]))
-    bounds = np.concatenate(([0], np.cumsum(unique_counts)))
-    if len(counts) and (width == width[0]).all():  # one bucket of all rows, in order
-        return np.concatenate([np.zeros(0, np.uint32), *(values for _, values in sorted_rows)]), bounds
-    values = np.empty(int(bounds[-1]), dtype=np.uint32)
-    for rows, row_values in sorted_rows:
-        values[ranges(bounds[rows], unique_counts[rows])] = row_values
-    return values, bounds
+    row_width = width[order]
+    starts = np.zeros(len(order) + 1, dtype=np.int64)  # of the rows, in order of width
+    np.cumsum(row_width, out=starts[1:])
+    padded = np.empty(int(starts[-1]), dtype=np.uint32)
+    firsts = np.flatnonzero(np.diff(row_width, prepend=-1)).tolist()  # of each width's rows
+    for (a, b), row in zip(pairwise([*firsts, len(order)]), row_width[firsts].tolist(), strict=True):
+        columns = np.minimum(np.arange(row), counts[order[a:b], None] - 1)
+        columns += offsets[order[a:b], None]
+        matrix = padded[starts[a] : starts[b]].reshape(b - a, row)
+        np.take(hashes, columns, out=matrix, mode="clip")  # (valid: no buffered bounds check)
+        matrix.sort(axis=1)
+    row_start = np.empty(len(order), dtype=np.int64)
+    row_start[order] = starts[:-1]
+    flat = padded[ranges(row_start, width)]
+    at = np.zeros(len(width) + 1, dtype=np.int64)  # of the rows, in paragraph order
+    np.cumsum(width, out=at[1:])
+    fresh = np.empty(len(flat), dtype=bool)
+    if len(flat):
+        np.not_equal(flat[1:], flat[:-1], out=fresh[1:])
+        fresh[at[:-1][width > 0]] = True  # (the first row's first hash among them)
+    kept = np.zeros(len(flat) + 1, dtype=np.int64)
+    np.cumsum(fresh, out=kept[1:])
+    return flat[fresh], kept[at]
+
+
+def _sort_widths(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The row width each paragraph of ``counts`` hashes is sorted in: the next power of two (at
+    least 16) up to 512, and :func:`row_widths` (which pads by less) above.
+
+    Up to 512 values a row, numpy sorted rows at about 1 ns a value here whatever the width
+    (5 ns above), so padding costs little there, and fewer widths save the numpy calls of
+    the matrices: a document's share of them cost more than its sorting.
+
+    >>> _sort_widths(np.array([0, 1, 16, 17, 512, 513])).tolist()
+    [0, 16, 16, 32, 512, 640]
+    """
+    widths = np.where(counts > 0, np.left_shift(1, np.frexp(np.maximum(counts - 1, 8))[1]), 0)
+    wide = counts > 512
+    if wide.any():
+        widths[wide] = row_widths(counts[wide])
+    return widths
 
 
 def digest(text: str) -> int:
     return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))
 
 
-def _split(text: str) -> tuple[list[tuple[int, int]], list[bool], list[int], list[str]]:
-    """Line spans, blank flags, the line index of each paragraph (non-blank line) and the paragraphs.
+def _split(text: str) -> tuple[list[int], list[bool], list[int], list[str]]:
+    """Line bounds (see :class:`Features`), blank flags, the line index of each paragraph
+    (non-blank line) and the paragraphs.
 
     >>> _split("a\\n \\nb\\n")
-    ([(0, 1), (2, 3), (4, 5)], [False, True, False], [0, 2], ['a', 'b'])
+    ([0, 2, 4, 6], [False, True, False], [0, 2], ['a', 'b'])
+    >>> _split("a\\nb")[0]  # (the last line ends at the end of the text)
+    [0, 2, 4]
     """
     parts = text.split("\n")
     if text.endswith("\n"):
         parts.pop()  # the empty string after the final line break is not a line
-    lengths = list(map(len, parts))
-    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
-    lines = list(zip(starts, map(add, starts, lengths), strict=True))
+    bounds = list(accumulate(map((1).__add__, map(len, parts)), initial=0))
     blank = [not part or part.isspace() for part in parts]
     para_line = list(compress(range(len(parts)), map(not_, blank)))
-    return lines, blank, para_line, [parts[n] for n in para_line]
+    return bounds, blank, para_line, [parts[n] for n in para_line]
 
 
 def _band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.NDArray[np.uint64]:
-    """One uint64 key per (paragraph, band): its rows hashed together with the band number."""
-    grouped = signatures[:, : bands * rows].reshape(len(signatures), bands, rows).astype(U64)
+    """One uint64 key per (paragraph, band): its rows hashed together with the band number.
+
+    Row r of every band is one contiguous (paragraphs, bands) array, and the keys are mixed in
+    place: strided views and fresh temporaries cost more than the arithmetic here.
+    """
+    n = len(signatures)
+    grouped = signatures[:, : bands * rows].reshape(n, bands, rows).transpose(2, 0, 1).astype(U64, order="C")
+    keys = np.empty((n, bands), dtype=U64)
+    shifted = np.empty_like(keys)
     with np.errstate(over="ignore"):
-        keys = np.arange(bands, dtype=U64) * U64(BAND_SALT)
-        keys = np.broadcast_to(keys, grouped.shape[:2]).copy()
+        keys[:] = np.arange(bands, dtype=U64) * U64(BAND_SALT)
         for r in range(rows):
-            keys = (keys ^ grouped[:, :, r]) * U64(0xFF51AFD7ED558CCD)
-            keys ^= keys >> U64(29)
+            keys ^= grouped[r]
+            keys *= U64(0xFF51AFD7ED558CCD)
+            np.right_shift(keys, U64(29), out=shifted)
+            keys ^= shifted
     return keys

@@ -14,6 +14,7 @@ about half a second of every run.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,9 +55,9 @@ class Signer:
         if not len(nonempty):
             return out
         # cut the non-empty paragraphs into runs of about self.slice shingles
-        cuts = np.searchsorted(offsets[nonempty], np.arange(0, int(offsets[-1]), self.slice))
-        cuts = np.unique(np.concatenate((cuts, [len(nonempty)])))
-        for lo_i, hi_i in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        starts = np.searchsorted(offsets[nonempty], np.arange(0, int(offsets[-1]), self.slice))
+        cuts = sorted({*starts.tolist(), len(nonempty)})  # (a few: np.unique cost more than them)
+        for lo_i, hi_i in pairwise(cuts):
             rows = nonempty[lo_i:hi_i]
             lo, hi = int(offsets[rows[0]]), int(offsets[rows[-1] + 1])
             view = self._scratch(hi - lo)

@@ -1,6 +1,7 @@
 """Which characters a paragraph's removal takes, from the layout of the document's lines alone.
 
-Pure functions over line spans: the :class:`~clean_seeds.dedup.Deduplicator` decides which
+Pure functions over line bounds (line k runs from ``bounds[k]`` to ``bounds[k + 1] - 1``, its
+line break or the end of the text): the :class:`~clean_seeds.dedup.Deduplicator` decides which
 paragraphs go; these say what text goes with them (line breaks, a blank line between
 removed paragraphs) so that the rest reads as before and a second run changes nothing.
 """
@@ -11,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 
 def removal_spans(
-    lines: Sequence[tuple[int, int]],
+    bounds: Sequence[int],
     blank: Sequence[bool],
     para_line: Sequence[int],
     size: int,
@@ -23,27 +24,29 @@ def removal_spans(
     A removed paragraph takes its line break along, and one of the blank lines around it when
     it sits between two; the last line of the text (no break after it) takes the break before.
 
-    >>> lines = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 7)]  # "a\\n\\nb\\n\\nc": b between blanks
-    >>> removal_spans(lines, [False, True, False, True, False], [0, 2, 4], 7, [False, True, False])
+    >>> bounds = [0, 2, 3, 5, 6, 8]  # "a\\n\\nb\\n\\nc": b between blanks
+    >>> removal_spans(bounds, [False, True, False, True, False], [0, 2, 4], 7, [False, True, False])
     ([(3, 6, 1)], [1, 0, 3])
-    >>> removal_spans([(0, 1), (2, 3)], [False, False], [0, 1], 3, [False, True])  # "a\\nb"
+    >>> removal_spans([0, 2, 4], [False, False], [0, 1], 3, [False, True])  # "a\\nb"
     ([(1, 3, 1)], [1, 0])
     """
+    if not any(removed):
+        return [], [line + 1 for line in para_line]
     spans: list[tuple[int, int, int]] = []
     finals = [0] * len(para_line)
     removed_newlines = 0
     consumed = -1  # last line index a span has covered
     for i, line in enumerate(para_line):
-        start, end = lines[line]
         if not removed[i]:
             finals[i] = line + 1 - removed_newlines
             continue
+        start, end = bounds[line], bounds[line + 1] - 1
         if end < size:  # the line has a line break
             last = line
-            if 0 < line < len(lines) - 1 and blank[line - 1] and blank[line + 1]:
+            if 0 < line < len(blank) - 1 and blank[line - 1] and blank[line + 1]:
                 last = line + 1  # between blank lines: take one of them along
-            span_end = min(lines[last][1] + 1, size)
-            removed_newlines += last - line + (span_end > lines[last][1])
+            span_end = min(bounds[last + 1], size)
+            removed_newlines += last - line + (span_end > bounds[last + 1] - 1)
             consumed = last
         else:
             span_end = end
@@ -52,22 +55,22 @@ def removal_spans(
                 removed_newlines += 1
             consumed = line
         spans.append((start, span_end, i))
-    _trim_trailing_blank(spans, lines, blank, para_line, size)
+    _trim_trailing_blank(spans, bounds, blank, para_line, size)
     return spans, finals
 
 
 def _trim_trailing_blank(
     spans: list[tuple[int, int, int]],
-    lines: Sequence[tuple[int, int]],
+    bounds: Sequence[int],
     blank: Sequence[bool],
     para_line: Sequence[int],
     size: int,
 ) -> None:
     """When the removals run to the end of the text, take the blank lines before them too.
 
-    >>> lines = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 6), (7, 7), (8, 9)]  # "a\\n\\nb\\n\\n\\n\\nc"
+    >>> bounds = [0, 2, 3, 5, 6, 7, 8, 10]  # "a\\n\\nb\\n\\n\\n\\nc"
     >>> spans = [(3, 6, 1), (7, 9, 2)]  # b with the blank line after it; c with the break before
-    >>> _trim_trailing_blank(spans, lines, [False, True, False, True, True, True, False], [0, 2, 6], 9)
+    >>> _trim_trailing_blank(spans, bounds, [False, True, False, True, True, True, False], [0, 2, 6], 9)
     >>> spans  # all after "a\\n" goes (not "a\\n\\n", nor overlapping spans)
     [(2, 6, 1), (6, 9, 2)]
 
@@ -83,8 +86,8 @@ def _trim_trailing_blank(
         start, end, i = spans[j]
         floor = spans[j - 1][1] if j else 0  # where the span before ends
         k = para_line[i] - 1
-        while k >= 0 and blank[k] and lines[k][0] >= floor:
-            start = lines[k][0]
+        while k >= 0 and blank[k] and bounds[k] >= floor:
+            start = bounds[k]
             k -= 1
         spans[j] = (start, end, i)
         if k < 0 or not blank[k]:
