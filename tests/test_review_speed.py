@@ -86,6 +86,22 @@ def test_sketch_matches_one_at_a_time_count(
     assert sketch.total == expected[0].sum()
 
 
+def test_sketch_counting_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches are counted in a background thread; what stops one is raised by the next
+    call that waits for it, not lost with the thread."""
+
+    def failing(runs: np.ndarray) -> np.ndarray:
+        raise MemoryError("no room for the hashes")
+
+    monkeypatch.setattr(review_stats, "_BATCH_BYTES", 2)
+    monkeypatch.setattr(review_stats, "_ngram_hashes", failing)
+    sketch = NgramSketch(12)
+    sketch.add(TEXTS[0])  # a full batch: counting starts
+    with pytest.raises(MemoryError, match="no room"):
+        sketch.flush()
+    sketch.flush()  # reported once; nothing pending
+
+
 def test_collector_caps_the_sketch_in_corpus_order() -> None:
     """The document that reaches ``sketch_max_chars`` still counts in full; later ones do not."""
     collect = review.collector(ReviewConfig(sketch_max_chars=10, sketch_width_bits=12))

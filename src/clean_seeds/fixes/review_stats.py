@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -179,24 +180,60 @@ class NgramSketch:
         self.total = 0
         self._pending: list[bytes] = []
         self._pending_size = 0
+        self._counting: threading.Thread | None = None
+        self._failed: BaseException | None = None  # what stopped the counting thread
 
     def add(self, text: str) -> None:
         """Count the CJK n-grams of ``text``."""
         self.add_runs(cjk_runs(text))
 
     def add_runs(self, runs: bytes) -> None:
-        """Count the n-grams of one text's :func:`cjk_runs`."""
+        """Count the n-grams of one text's :func:`cjk_runs` (a batch at a time, counted in the
+        background: see :meth:`_count_later`)."""
         if runs:
             self._pending.append(runs)
             self._pending_size += len(runs)
             if self._pending_size >= _BATCH_BYTES:
-                self.flush()
+                self._count_later()
 
     def flush(self) -> None:
+        """Count everything added so far; the table and total are then complete."""
+        self._count_later()
+        self._wait()
+
+    def _count_later(self) -> None:
+        """Count the pending batch in a thread while the caller goes on taking documents.
+
+        numpy lets go of the interpreter lock for most of the work, so in a run's first pass
+        the main process (which takes every worker's observations in turn, and was the slowest
+        part of that pass) goes on meanwhile.  One batch at a time: memory stays bounded, and
+        the counts are the same in any order (sums, wrapping like uint32).
+        """
+        self._wait()
         if not self._pending:
             return
-        hashes = _ngram_hashes(np.frombuffer(b"".join(self._pending), dtype=np.uint16))
+        runs = np.frombuffer(b"".join(self._pending), dtype=np.uint16)
         self._pending, self._pending_size = [], 0
+        self._counting = threading.Thread(target=self._count, args=(runs,), name="clean-seeds-sketch")
+        self._counting.start()
+
+    def _wait(self) -> None:
+        """Wait for the batch being counted; its error, if any, is raised here."""
+        if self._counting is not None:
+            self._counting.join()
+            self._counting = None
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed
+
+    def _count(self, runs: np.ndarray) -> None:
+        try:
+            self._count_now(runs)
+        except BaseException as err:  # (MemoryError, say: raised in the caller's thread)
+            self._failed = err
+
+    def _count_now(self, runs: np.ndarray) -> None:
+        hashes = _ngram_hashes(runs)
         self.total += len(hashes)
         index = np.empty(len(hashes), dtype=np.intp)
         unsigned = index.view(np.uint64)
