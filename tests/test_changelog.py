@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from clean_seeds.changelog import (
     edit_from_json,
     edit_to_json,
     edits_to_jsonl,
+    edits_to_jsonl_bytes,
     read_edits,
     replay,
     unreplay,
@@ -21,8 +25,8 @@ from clean_seeds.changelog import (
 from clean_seeds.config import Config
 from clean_seeds.edits import apply_edits, replace_spans, revert_edits, substitute
 from clean_seeds.errors import ChangeLogError
-from clean_seeds.models import Edit
-from clean_seeds.pipeline import run_stages, stamp
+from clean_seeds.models import NO_INFO, Edit
+from clean_seeds.pipeline import Tally, run_stages, stamp
 
 from .conftest import seed_texts
 
@@ -151,3 +155,80 @@ def test_tally_of_the_change_logs_runs_counts_as_the_edits_do() -> None:
         ("s", "r", "edit", 3),
         ("t", "q", "edit", 4),
     ]
+
+
+#: Edits as rules and dedup make them: few distinct fields, so runs of equal ones are common.
+_WORDS = st.sampled_from(["", "r", "s", "\n", ",", "，", '"', "\\", "\x00", "\u2028", "😀", "\udcff"])
+_EDITS = st.lists(
+    st.builds(
+        Edit,
+        rule=_WORDS,
+        start=st.integers(0, 9),
+        end=st.integers(0, 9),
+        before=_WORDS | st.text(max_size=4),
+        after=_WORDS | st.text(max_size=4),
+        kind=st.sampled_from(["edit", "flag"]),
+        line=st.integers(0, 3),
+        step=st.integers(0, 2),
+        stage=_WORDS,
+        doc=_WORDS,
+        info=st.just(NO_INFO) | st.dictionaries(_WORDS, _WORDS | st.integers() | st.floats(), max_size=2),
+    ),
+    max_size=8,
+)
+
+
+def _json_dumps_line(edit: Edit) -> str:
+    """The plain definition of a log line that ``_lines`` formats by hand."""
+    fields = ["doc", "step", "stage", "rule", "kind", "start", "end", "line", "before", "after"]
+    record = {name: getattr(edit, name) for name in fields}
+    if edit.info:
+        record["info"] = edit.info
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)  # lone surrogates: ASCII escapes
+    return line
+
+
+@given(_EDITS)
+def test_log_lines_and_runs_are_their_plain_definitions(edits: list[Edit]) -> None:
+    runs: list[RuleRun] = []
+    block = edits_to_jsonl(edits, runs)
+    assert block == "".join(_json_dumps_line(edit) + "\n" for edit in edits)
+    assert edits_to_jsonl_bytes(edits) == block.encode("utf-8")
+    fields = [(e.doc, e.step, e.stage, e.rule, e.kind) for e in edits]
+    starts = [i for i, f in enumerate(fields) if i == 0 or f != fields[i - 1]]
+    assert runs == [(edits[i].stage, edits[i].rule, edits[i].kind, i) for i in starts]
+
+
+@given(_EDITS)
+def test_tally_with_or_without_runs_counts_edit_by_edit(edits: list[Edit]) -> None:
+    runs: list[RuleRun] = []
+    edits_to_jsonl(edits, runs)
+    changes = [e for e in edits if e.kind != "flag"]
+    expected = {
+        "edits": dict(sorted(Counter(f"{e.stage}.{e.rule}" for e in changes).items())),
+        "flags": dict(sorted(Counter(f"{e.stage}.{e.rule}" for e in edits if e.kind == "flag").items())),
+        "chars_removed": sum(len(e.before) for e in changes),
+        "chars_added": sum(len(e.after) for e in changes),
+    }
+    for given_runs in (runs, None):
+        tally = Tally()
+        tally.add(edits, given_runs)
+        assert tally.as_dict() == expected
+
+
+def test_edits_without_details_share_one_read_only_empty_info() -> None:
+    edit, other = Edit("r", 0, 1, "a", "b"), Edit("q", 0, 0, "", "")
+    assert edit.info is other.info is NO_INFO
+    assert edit == Edit("r", 0, 1, "a", "b", info={})
+    assert repr(edit).endswith("info={})")
+    for change in (lambda i: i.update(a=1), lambda i: i.setdefault("a"), lambda i: i.__setitem__("a", 1)):
+        with pytest.raises(TypeError, match="read-only"):
+            change(edit.info)
+    assert NO_INFO == {}
+    copied = pickle.loads(pickle.dumps(edit))
+    assert copied == edit
+    assert type(copied.info) is dict  # a copy's info may be changed

@@ -26,14 +26,16 @@ def replace_spans(text: str, rule: str, spans: Iterable[tuple[int, int, str]]) -
     """
     parts: list[str] = []
     edits: list[Edit] = []
+    add_part, add_edit = parts.append, edits.append  # (a rule may change every comma)
     pos = 0
     for start, end, after in spans:
         if start < pos or end < start:
             raise ValueError(f"{rule}: span {start}:{end} overlaps or precedes offset {pos}")
         before = text[start:end]
         if before != after:
-            parts += (text[pos:start], after)
-            edits.append(Edit(rule, start, end, before, after))
+            add_part(text[pos:start])
+            add_part(after)
+            add_edit(Edit(rule, start, end, before, after))
             pos = end
     if not edits:
         return Cleaned(text)

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import attrgetter
 from types import ModuleType
 from typing import Any
@@ -151,8 +152,17 @@ def prepare(config: Config, texts: Iterable[str]) -> Config:
     return finish(config, found)
 
 
-_BEFORE = attrgetter("before")
-_AFTER = attrgetter("after")
+_RUN_FIELDS = attrgetter("stage", "rule", "kind")
+
+
+def _runs(edits: Sequence[Edit]) -> list[tuple[str, str, str, int]]:
+    """Where each run of edits of one stage, rule and kind starts: ``(stage, rule, kind, index)``."""
+    runs = []
+    start = 0
+    for (stage, rule, kind), run in groupby(edits, _RUN_FIELDS):
+        runs.append((stage, rule, kind, start))
+        start += sum(1 for _ in run)
+    return runs
 
 
 @dataclass
@@ -171,19 +181,21 @@ class Tally:
         if not edits:
             return
         if runs is None:
-            counts = Counter((e.stage, e.rule, e.kind) for e in edits)
-        else:
-            counts = Counter()
-            ends = [start for *_, start in runs[1:]]
-            ends.append(len(edits))
-            for (stage, rule, kind, start), end in zip(runs, ends, strict=True):
-                counts[stage, rule, kind] += end - start
-        for (stage, rule, kind), count in counts.items():
-            (self.flags if kind == FLAG else self.edits)[f"{stage}.{rule}"] += count
-        flagged = any(kind == FLAG for _, _, kind in counts)
-        changes = [e for e in edits if e.kind != FLAG] if flagged else edits
-        self.chars_removed += sum(map(len, map(_BEFORE, changes)))
-        self.chars_added += sum(map(len, map(_AFTER, changes)))
+            runs = _runs(edits)
+        ends = [start for *_, start in runs[1:]]
+        ends.append(len(edits))
+        removed = added = 0
+        for (stage, rule, kind, start), end in zip(runs, ends, strict=True):
+            if kind == FLAG:
+                self.flags[f"{stage}.{rule}"] += end - start
+                continue
+            self.edits[f"{stage}.{rule}"] += end - start
+            # (a plain loop: summing map(len, map(attrgetter(...))) took twice as long)
+            for edit in edits[start:end]:
+                removed += len(edit.before)
+                added += len(edit.after)
+        self.chars_removed += removed
+        self.chars_added += added
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts (a worker's, for one document) to this one."""

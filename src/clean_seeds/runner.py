@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
-from .changelog import RuleRun, edits_to_jsonl
+from .changelog import RuleRun, edits_to_jsonl_bytes
 from .config import Config
 from .dedup import Deduplicator
 from .dedup.features import Features, features_many
@@ -186,7 +186,7 @@ def _clean_sources(sources: list[Source]) -> list[Outcome]:
             continue
         cleaned = run_stages(item.text, config, timings, item.id)
         runs: list[RuleRun] = []
-        log = edits_to_jsonl(cleaned.edits, runs).encode("utf-8")
+        log = edits_to_jsonl_bytes(cleaned.edits, runs)
         tally.add(cleaned.edits, runs)
         outcomes.append(
             Outcome(source, item, None, size, text=cleaned.text, log=log, edits=len(cleaned.edits))
@@ -365,7 +365,7 @@ class Run:
             if removed.edits:
                 edits = stamp(removed.edits, text, stage="dedup", step=CORPUS_STEP, doc=document.id)
                 self.tally.add(edits)
-                self.changes.write(edits_to_jsonl(edits).encode("utf-8"))
+                self.changes.write(edits_to_jsonl_bytes(edits))
                 count += len(edits)
             text = removed.text
         self.documents += 1
