@@ -109,3 +109,25 @@ FRAGMENTS = [
 def test_any_text_replays_and_is_idempotent(text: str) -> None:
     out, _ = run_stage(text)
     assert run_stage(out) == (out, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # removing a tag joins an unclosed comment to a ">" (entity decoded first)
+        ("<!--<!--<b>&gt;", ""),
+        ("正文<!--注--<b>&gt;尾", "正文尾"),
+        # heading marks between a head and a tail fragment: the line is only markup
+        ("div></b>## <div", ""),
+        # removing one tail fragment makes the next one end the line
+        ("**<div ## <div", "** ##"),
+        # overlapping emphasis pairs: the second is whole once the first went
+        ("**重点__强调**__", "重点强调"),
+    ],
+)
+def test_markup_joined_by_a_removal_goes_in_the_same_run(text: str, expected: str) -> None:
+    """Found by the idempotence property: each used to leave markup for a second run."""
+    out, edits = run_stage(text)
+    assert out == expected
+    assert edits
+    assert run_stage(out) == (out, [])

@@ -16,10 +16,14 @@ content as often as markup in OCR'd text), and single ``*emphasis*`` (multiplica
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import accumulate
 
 from ..edits import disjoint_spans, replace_spans
 from ..models import Cleaned
@@ -224,6 +228,28 @@ def strip_html_tags(text: str, cfg: MarkupConfig) -> Cleaned:
     """
     if "<" not in text:
         return Cleaned(text)
+    return _until_stable(_strip_html_tags_once, text, cfg, "strip_html_tags")
+
+
+def _until_stable(
+    once: Callable[[str, MarkupConfig], Cleaned], text: str, cfg: MarkupConfig, rule: str
+) -> Cleaned:
+    """``once`` over ``text``, and again over its result until that changes nothing.
+
+    Removing markup can join what was around it into new markup (``<<b>b>``, an unclosed
+    ``<!--`` meeting a ``>``, ``<div ## <div``): without the repeats a second run would find
+    it.  The rare result of several rounds is logged as the lines that differ.
+    """
+    first = once(text, cfg)
+    final = first.text
+    while final is not text and (again := once(final, cfg)).edits:
+        final = again.text
+    if final is first.text:
+        return first
+    return replace_spans(text, rule, _differing_lines(text, final))
+
+
+def _strip_html_tags_once(text: str, cfg: MarkupConfig) -> Cleaned:
     patterns = _tag_patterns(cfg)
     spans = []
     for m in patterns.run.finditer(text):
@@ -236,6 +262,27 @@ def strip_html_tags(text: str, cfg: MarkupConfig) -> Cleaned:
             continue
         spans.append((start, end, _tag_run_replacement(patterns, m.group(), before, after)))
     return replace_spans(text, "strip_html_tags", spans)
+
+
+def _differing_lines(old: str, new: str) -> list[tuple[int, int, str]]:
+    """Spans turning ``old`` into ``new``: each block of lines that differs, less the
+    characters it shares with its replacement at either end."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    old_starts, new_starts = [0, *accumulate(map(len, old_lines))], [0, *accumulate(map(len, new_lines))]
+    spans = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if tag != "equal":
+            start, end = old_starts[i1], old_starts[i2]
+            after = new[new_starts[j1] : new_starts[j2]]
+            head = _shared_length(old[start:end], after)
+            tail = _shared_length(old[start + head : end][::-1], after[head:][::-1])
+            spans.append((start + head, end - tail, after[head : len(after) - tail]))
+    return spans
+
+
+def _shared_length(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` have in common at their start."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def _tag_run_replacement(patterns: _TagPatterns, run: str, before: str, after: str) -> str:
@@ -266,16 +313,38 @@ def strip_broken_tags(text: str, cfg: MarkupConfig) -> Cleaned:
     """
     if "<" not in text and ">" not in text:
         return Cleaned(text)
+    return _until_stable(_strip_broken_tags_once, text, cfg, "strip_broken_tags")
+
+
+def _strip_broken_tags_once(text: str, cfg: MarkupConfig) -> Cleaned:
     patterns = _tag_patterns(cfg)
-    spans = []
-    if "<" in text:
-        spans += [(m.start(), m.end(), m.group(1)) for m in patterns.broken_tail.finditer(text)]
+    heads = []
     if ">" in text:
         for m in patterns.broken_head.finditer(text):
             marks = "".join(HEADING_MARK.findall(m.group()))
             if marks != m.group():  # heading marks alone are no fragment
-                spans.append((m.start(), m.end(), marks))
-    return replace_spans(text, "strip_broken_tags", disjoint_spans(spans))
+                heads.append((m.start(), m.end(), marks))
+    tails = (
+        [(m.start(), m.end(), m.group(1)) for m in patterns.broken_tail.finditer(text)] if "<" in text else []
+    )
+    return replace_spans(text, "strip_broken_tags", _lines_of_fragments(heads, tails))
+
+
+def _lines_of_fragments(
+    heads: list[tuple[int, int, str]], tails: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Head and tail fragment spans in order; where a head's heading marks run into a tail
+    (``div>## <div``), the line holds nothing but markup and goes whole (but for a closing
+    ``#`` the tail keeps).  Keeping the head's marks there would leave the tail for the next
+    run to find once the heading rule took the marks (``## <div`` -> ``<div``)."""
+    spans = disjoint_spans(heads)
+    for tail in tails:
+        index = bisect.bisect(spans, (tail[0], tail[0], "")) - 1
+        if index >= 0 and spans[index][0] < tail[0] < spans[index][1]:
+            spans[index] = (spans[index][0], tail[1], tail[2])
+        elif index < 0 or spans[index][1] <= tail[0]:
+            spans.insert(index + 1, tail)
+    return spans
 
 
 def strip_markdown_headings(text: str, cfg: MarkupConfig) -> Cleaned:
@@ -312,6 +381,11 @@ def strip_markdown_emphasis(text: str, cfg: MarkupConfig) -> Cleaned:
     # (a one-character search first: in a text of wide characters it is several times faster)
     if not ("*" in text and "**" in text) and not ("_" in text and "__" in text):
         return Cleaned(text)
+    # (``**重点__强调**__``: the pairs overlap, and the one dropped is whole once the other went)
+    return _until_stable(_strip_markdown_emphasis_once, text, cfg, "strip_markdown_emphasis")
+
+
+def _strip_markdown_emphasis_once(text: str, cfg: MarkupConfig) -> Cleaned:
     protected = protected_spans(text)
     spans = []
     for pattern, needs_cjk in ((MD_STRONG, False), (MD_UNDERSCORE_STRONG, True)):
