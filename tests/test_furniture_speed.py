@@ -156,3 +156,47 @@ def test_sentence_and_keep_line_tests_find_what_the_branches_find(pieces: list[s
         furniture_recurring.KEEP_LINE_OPENERS
     )
     assert bool(keep) == (KEEP_LINE_BRANCHES.search(line) is not None)
+
+
+# pieces of furniture lines and body text, for the line and marker patterns
+FURNITURE_LINES = [
+    "客户端:青岛观", "主编 赵波 美编 李飞", "第3版", "A3版", "— 12 —", "Page 3", "青岛日报 聚焦",
+    "大众日报·要闻", "10月4日 大众日报", "星期四", "（下转封二）", "(上接第一版)", "转第5版",
+    "Continued on page 3", "cont'd from p. 4",
+]  # fmt: skip
+FURNITURE_PIECES = [
+    *FURNITURE_LINES,
+    "\n", "\n", " ", "\t", "\u3000", "## ", "#", "正文", "。", "!", "”", "报", "abc", "1", "，", "(", "】",
+]  # fmt: skip
+
+
+def plain_patterns(cfg: FurnitureConfig) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The next-line and inline-marker patterns as first written: each alternative as it is."""
+    jump = "|".join(f"(?:{p})" for p in cfg.jump_patterns) or "(?!)"
+    bracketed = rf"{furniture.OPEN}[ \t]*(?:{jump})[ \t]*{furniture.CLOSE}"
+    alternatives = "|".join([*(f"(?:{p})" for p in cfg.furniture_patterns), jump, bracketed])
+    line = rf"[ \t\u3000]*(?:##{{0,5}}[ \t]+|)(?:{alternatives})[ \t\u3000]*(?=\n|\Z)"
+    inline = rf"{bracketed}|(?<=[。！？!?.”])(?:{jump})(?=[ \t]*$)"
+    return re.compile(rf"\n{line}", re.M), re.compile(inline, re.M)
+
+
+def spans(pattern: re.Pattern[str], text: str, group: int | str = 0) -> list[tuple[int, int]]:
+    """The span of each match, or of its ``group`` where that took part."""
+    return [m.span(group) if m.group(group) is not None else m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FURNITURE_PIECES), max_size=30).map("".join))
+def test_line_and_marker_patterns_find_what_the_plain_ones_find(text: str) -> None:
+    for cfg in (FurnitureConfig(), FurnitureConfig(furniture_patterns=("foo.*",), jump_patterns=("转第",))):
+        fast = furniture._patterns(cfg)
+        next_line, inline_jump = plain_patterns(cfg)
+        assert spans(fast.next_line, text) == spans(next_line, text)
+        assert spans(fast.inline_jump, text, "bare") == spans(inline_jump, text)
+
+
+@pytest.mark.parametrize("line", FURNITURE_LINES)
+def test_default_patterns_open_with_their_openers(line: str) -> None:
+    for pattern, openers in furniture.OPENERS.items():
+        if re.match(pattern, line):
+            assert re.match(f"[{openers}]", line)

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clean_seeds.edits import apply_edits, replace_spans, revert_edits, substitute
+from clean_seeds.encoding import code_points
 from clean_seeds.fixes import unicode
 from clean_seeds.fixes.unicode import UnicodeConfig
 from clean_seeds.models import Cleaned
@@ -41,29 +42,43 @@ HINT_ALPHABET = "崂铿锵涓枃ÖÐÎÄé·中文的，。 a\n"
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=HINT_ALPHABET, max_size=40))
-def test_close_pair_holds_wherever_the_line_hint_matches(text: str) -> None:
-    chars = unicode._rare_round_trip_chars(text)
-    if unicode._compiled(unicode.ROUND_TRIP_LINE_HINT).search(text):
-        assert unicode._close_pair(text, chars)
+@given(st.text(alphabet=HINT_ALPHABET + "\U00020000\udce4\u3000\xa0", max_size=40))
+def test_hints_at_the_positions_match_the_table_scan(text: str) -> None:
+    positions = unicode._positions(text, unicode._rare_round_trip_chars(text), most=1000)
+    assert positions is not None
+    assert unicode._hints_at(text, positions) == unicode._hints(code_points(text))
 
 
 @pytest.mark.parametrize(
-    ("text", "close"),
+    ("text", "starts", "ends"),
     [
-        ("崂山很美，崂山很高。", False),
-        ("铿锵有力", True),
-        ("铿，，锵", True),  # three apart
-        ("铿，，，锵", False),  # four apart
-        ("ÖÐ", True),
-        ("Ö中Ð", True),  # close, though not a hint: only a pre-check
-        ("中文", False),
-        ("崂" + "中文字，" * 20 + "崂", False),
-        ("崂中文，" * 100, True),  # more occurrences than checked: assumed close
+        ("崂山很美，崂山很高。", [], []),
+        ("铿锵有力", [0], [2]),
+        ("铿，，锵", [0], [4]),  # three apart
+        ("铿，，，锵", [], []),  # four apart
+        ("铿, 锵", [], []),  # ASCII between
+        ("ÖÐ", [0], [2]),
+        ("Ö中Ð", [], []),
+        ("中文", [], []),
+        ("崂" + "中文字，" * 20 + "崂", [], []),
+        ("崂中文，" * 100, [], []),  # more occurrences than `_positions` lists: the table scan
+        ("崂中文，" * 100 + "崂锵", [400], [402]),
     ],
 )
-def test_close_pair(text: str, close: bool) -> None:
-    assert unicode._close_pair(text, unicode._rare_round_trip_chars(text)) is close
+def test_hints(text: str, starts: list[int], ends: list[int]) -> None:
+    assert unicode._hints(code_points(text)) == (starts, ends)
+    positions = unicode._positions(text, unicode._rare_round_trip_chars(text))
+    if positions is not None:
+        assert unicode._hints_at(text, positions) == (starts, ends)
+
+
+def test_hint_within() -> None:
+    starts, ends = unicode._hints(code_points("铿锵 ÖÐ 铿，，锵"))
+    assert unicode._hint_within(starts, ends, 0, 2)
+    assert not unicode._hint_within(starts, ends, 1, 4)  # ÖÐ reaches past the end
+    assert unicode._hint_within(starts, ends, 1, 5)
+    assert unicode._hint_within(starts, ends, 6, 10)
+    assert not unicode._hint_within(starts, ends, 6, 9)
 
 
 def test_gbk_round_trip_still_repairs_behind_the_pre_check() -> None:

@@ -10,9 +10,9 @@ text costs a few whole-text scans; ftfy and the round trips only see suspicious 
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import difflib
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,19 +79,18 @@ def _uncommon_hanzi_table() -> npt.NDArray[np.bool_]:
 #: CJK ideographs and private-use characters outside the common set: rare in real prose, but
 #: most of the characters UTF-8 bytes become when they are decoded as GBK or Big5
 UNCOMMON_HANZI = table_class(_uncommon_hanzi_table())
-#: The four patterns on UNCOMMON_HANZI below are regex sources, compiled on first use by
-#: `_compiled`: each takes 15-35 ms to compile, and only suspicious texts need them.
-#: Where a Chinese round-trip repair is worth trying: two uncommon hanzi close together (UTF-8
-#: read as GBK/Big5), or two Latin-1 letters in a row (GBK/Big5 read as Latin-1/cp1252)
-ROUND_TRIP_HINT = f"[{UNCOMMON_HANZI}][^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|[\xa1-\xff]{{2}}"
-#: any character of a ROUND_TRIP_HINT: the cheap test before it
-ROUND_TRIP_CHAR = f"[{UNCOMMON_HANZI}\xa1-\xff]"
-#: ROUND_TRIP_HINT written to open with one character class, so the regex engine skips ahead
-#: fast: the lines to look at
-ROUND_TRIP_LINE_HINT = (
-    f"[{UNCOMMON_HANZI}\xa1-\xff]"
-    f"(?:(?<=[{UNCOMMON_HANZI}])[^\\x00-\\x7f]{{0,2}}[{UNCOMMON_HANZI}]|(?<=[\xa1-\xff])[\xa1-\xff])"
-)
+#: UNCOMMON_HANZI as a table of the BMP (`_hints` and `_unlikely_count` look code points
+#: up in it): regexes on a class of ~25,000 characters took 25-35 ms each to compile, in every
+#: worker process, and only suspicious texts need them.  U+FFFF is False: code points above
+#: the BMP are looked up there.
+UNCOMMON_UNITS = _uncommon_hanzi_table()
+#: uncommon hanzi and Hangul syllables, which a repair must not introduce: what Chinese bytes
+#: become under a wrong codec
+UNLIKELY_UNITS = UNCOMMON_UNITS.copy()
+UNLIKELY_UNITS[0xAC00:0xD7B0] = True
+#: the characters a round-trip hint (see `_hints`) is made of: uncommon hanzi and Latin-1 letters
+ROUND_TRIP_UNITS = UNCOMMON_UNITS.copy()
+ROUND_TRIP_UNITS[0xA1:0x100] = True
 #: a stretch of text a wrong round trip turns into one run: non-ASCII characters, each maybe
 #: followed by one ASCII byte that can be the trail byte of a GBK or Big5 pair (0x40-0x7E);
 #: no whitespace
@@ -106,9 +105,6 @@ RUN_PIECE = re.compile(
 )
 #: a round trip may leave one U+FFFD (lost byte) per this many characters
 CHARS_PER_LOST_BYTE = 8
-#: characters a repair must not introduce: uncommon hanzi and Hangul syllables are what
-#: Chinese bytes become under a wrong codec
-UNLIKELY_CJK = f"[{UNCOMMON_HANZI}\uac00-\ud7af]"
 #: C0 and C1 controls except tab, LF and CR (line endings are normalize_line_endings' job),
 #: and whole ANSI terminal escape sequences, whose ESC alone would leave "[31m" behind
 CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -260,13 +256,17 @@ def fix_gbk_round_trip(text: str, cfg: UnicodeConfig) -> Cleaned:
     '标题：中文 和 测试文件'
     """
     chars = _rare_round_trip_chars(text)
-    if not chars or not _close_pair(text, chars):
+    positions = _positions(text, chars) if chars else []
+    if positions is None:  # many: the hints are found with numpy
+        starts, ends = _hints(code_points(text))
+    else:
+        starts, ends = _hints_at(text, positions)
+    if not starts:
         return Cleaned(text)
     spans: list[tuple[int, int, str]] = []
-    hint = _compiled(ROUND_TRIP_HINT)
-    for line_start, line_end in _lines_matching(_compiled(ROUND_TRIP_LINE_HINT), text):
+    for line_start, line_end in _lines_at(text, starts):
         for run in ROUND_TRIP_RUN.finditer(text, line_start, line_end):
-            if len(run.group()) >= cfg.min_round_trip_chars and hint.search(run.group()):
+            if len(run.group()) >= cfg.min_round_trip_chars and _hint_within(starts, ends, *run.span()):
                 spans.extend(_repair_run(run.group(), run.start(), cfg))
     return replace_spans(text, "fix_gbk_round_trip", spans)
 
@@ -376,16 +376,60 @@ def _all_removed(result: Cleaned, rare: str, removed: str) -> Cleaned:
     return result
 
 
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """A pattern compiled once, when first needed (see ROUND_TRIP_HINT)."""
-    return re.compile(pattern)
-
-
 def _rare_round_trip_chars(text: str) -> list[str]:
-    """The distinct characters of ``text`` that a ROUND_TRIP_HINT is made of."""
-    rare = _rare_chars(text)
-    return _compiled(ROUND_TRIP_CHAR).findall(rare) if rare else []
+    """The distinct characters of ``text`` that a round-trip hint is made of (see `_hints`)."""
+    # (every rare character is in the BMP)
+    return [char for char in _rare_chars(text) if ROUND_TRIP_UNITS[ord(char)]]
+
+
+def _hints(codes: npt.NDArray[np.uint32]) -> tuple[list[int], list[int]]:
+    """Where round-trip hints start in a text (its code points), in order, and where each
+    ends at the earliest.
+
+    A hint is where a Chinese round-trip repair is worth trying: two uncommon hanzi at most
+    three apart with only non-ASCII characters between them (UTF-8 read as GBK/Big5), or two
+    Latin-1 letters in a row (GBK/Big5 read as Latin-1/cp1252).
+    """
+    size = len(codes)
+    uncommon = np.zeros(size + 3, dtype=np.bool_)  # (padded: the tests below look 3 ahead)
+    uncommon[:size] = UNCOMMON_UNITS[np.minimum(codes, 0xFFFF)]
+    non_ascii = np.zeros(size + 3, dtype=np.bool_)
+    np.greater_equal(codes, 0x80, out=non_ascii[:size])
+    latin = np.zeros(size + 1, dtype=np.bool_)
+    np.less_equal(codes - 0xA1, 0xFF - 0xA1, out=latin[:size])  # (below 0xA1 wraps around)
+    first = uncommon[:size]
+    two = first & uncommon[1 : size + 1] | latin[:size] & latin[1:]
+    three = first & non_ascii[1 : size + 1] & uncommon[2 : size + 2]
+    four = first & non_ascii[1 : size + 1] & non_ascii[2 : size + 2] & uncommon[3:]
+    starts = np.flatnonzero(two | three | four)
+    lengths = np.where(two[starts], 2, np.where(three[starts], 3, 4))
+    return starts.tolist(), (starts + lengths).tolist()
+
+
+def _hint_within(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether one of the hints (see `_hints`) lies within ``start:end``."""
+    for i in range(bisect.bisect_left(starts, start), len(starts)):
+        if starts[i] >= end:
+            return False
+        if ends[i] <= end:
+            return True
+    return False
+
+
+def _lines_at(text: str, offsets: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line (without its LF) holding one of the sorted ``offsets``, once."""
+    line_end = -1
+    for offset in offsets:
+        if offset > line_end:
+            line_end = text.find("\n", offset)
+            if line_end < 0:
+                line_end = len(text)
+            yield text.rfind("\n", 0, offset) + 1, line_end
+
+
+def _unlikely_count(text: str) -> int:
+    """How many of the characters of ``text`` are in UNLIKELY_UNITS."""
+    return int(np.count_nonzero(UNLIKELY_UNITS[np.minimum(code_points(text), 0xFFFF)]))
 
 
 def _crlf_to_lf(text: str) -> Cleaned:
@@ -400,19 +444,42 @@ def _crlf_to_lf(text: str) -> Cleaned:
     return Cleaned("\n".join(lines), edits)
 
 
-def _close_pair(text: str, chars: list[str], most: int = 64) -> bool:
-    """Whether two occurrences of ``chars`` in ``text`` are at most three positions apart, as
-    in every ROUND_TRIP_LINE_HINT match (also when there are more than ``most`` to check)."""
+def _positions(text: str, chars: list[str], most: int = 64) -> list[int] | None:
+    """The sorted offsets of ``chars`` in ``text``, or None if there are more than ``most``."""
     positions: list[int] = []
     for char in chars:
         pos = text.find(char)
         while pos >= 0:
             if len(positions) == most:
-                return True
+                return None
             positions.append(pos)
             pos = text.find(char, pos + 1)
     positions.sort()
-    return any(after - before <= 3 for before, after in pairwise(positions))
+    return positions
+
+
+def _hints_at(text: str, positions: list[int]) -> tuple[list[int], list[int]]:
+    """What :func:`_hints` finds, given the sorted offsets of every character a hint is made of:
+    a hint starts at one of them, another at most three further on."""
+    starts, ends = [], []
+    for start, following in pairwise(positions):
+        if following - start <= 3 and (end := _hint_end(text, start)):
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _hint_end(text: str, start: int) -> int:
+    """Where the shortest hint starting at ``start`` (a hint character) ends, or 0 if none does."""
+    if text[start] <= "\xff":  # a Latin-1 letter: another must follow
+        return start + 2 if "\xa1" <= text[start + 1 : start + 2] <= "\xff" else 0
+    for end in range(start + 2, min(start + 5, len(text) + 1)):  # an uncommon hanzi
+        char = text[end - 1]
+        if UNCOMMON_UNITS[min(ord(char), 0xFFFF)]:
+            return end
+        if char < "\x80":
+            return 0
+    return 0
 
 
 def _lines_matching(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
@@ -432,8 +499,7 @@ def _no_worse(line: str, fixed: str) -> bool:
     (ftfy reads GBK mojibake as UTF-8 mojibake and would turn it into Hangul)."""
     if fixed == line or plausibility(fixed) < plausibility(line):
         return False
-    unlikely = _compiled(UNLIKELY_CJK)
-    return len(unlikely.findall(fixed)) <= len(unlikely.findall(line))
+    return _unlikely_count(fixed) <= _unlikely_count(line)
 
 
 def _diff_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
