@@ -125,3 +125,19 @@ def test_a_rule_switched_off_makes_no_edit(rule: str) -> None:
 def test_any_text_replays_and_is_idempotent(text: str) -> None:
     out, _ = run_stage(text)
     assert run_stage(out) == (out, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the second colon converts (Chinese after it); the first sees it, full-width, 12 away
+        ("中@:11111111111:。", "中@：11111111111：。"),
+        # ``。。。`` is Chinese in itself: it used to stay, and make the comma before it full-width
+        ('中\n" ,…。。。a"', '中\n" ,……a"'),
+    ],
+)
+def test_what_the_stage_makes_chinese_converts_in_the_same_run(text: str, expected: str) -> None:
+    """Found by the idempotence property: each used to convert more on a second run."""
+    out, _ = run_stage(text)
+    assert out == expected
+    assert run_stage(out) == (out, [])

@@ -203,7 +203,7 @@ def _lines_with(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
 
 
 def unify_ellipsis(text: str, cfg: PunctuationConfig) -> Cleaned:
-    """Ellipses in Chinese context, or standing alone on a line, become ``……``.
+    """Ellipses in Chinese context, standing alone on a line, or written ``。。。``, become ``……``.
 
     >>> unify_ellipsis("等等...还有。。。以及…", PunctuationConfig()).text
     '等等……还有……以及……'
@@ -222,7 +222,9 @@ def unify_ellipsis(text: str, cfg: PunctuationConfig) -> Cleaned:
         start, end = m.span()
         if is_protected(protected, start) or TOC_LEADER.match(text, start):
             continue
-        if is_chinese_context(text, start, end) or _alone_on_line(text, start, end):
+        # (``。。。`` is Chinese in itself: judged by its context, it would change once a mark
+        # beside it, made full-width because of it, turned the context Chinese)
+        if "。" in m.group() or is_chinese_context(text, start, end) or _alone_on_line(text, start, end):
             spans.append((start, end, "……"))
     return replace_spans(text, "unify_ellipsis", spans)
 
@@ -346,13 +348,46 @@ def fullwidth_punctuation(text: str, cfg: PunctuationConfig) -> Cleaned:
     if far:  # look further, and mind numbers and URLs (a mark next to Chinese is in none:
         # URLs and e-mail addresses are ASCII, and never start or end with a mark)
         protected = protected_spans(text)
-        chinese = [pos for pos in far if _far_mark_is_chinese(text, pos) and not is_protected(protected, pos)]
+        free = [pos for pos in far if not is_protected(protected, pos)]
+        chinese = [pos for pos in free if _far_mark_is_chinese(text, pos)]
         changed += chinese
+        if changed and len(chinese) < len(free):
+            changed.sort()
+            chinese += _turned_chinese(text, changed, sorted(set(free) - set(chinese)))
         kept = len(chinese) < len(far)
     if not changed:
         return Cleaned(text)
     changed.sort()
     return _fullwidth_marks(text, marks, changed, kept)
+
+
+def _turned_chinese(text: str, changed: list[int], kept: list[int]) -> list[int]:
+    """The marks at ``kept`` whose context turns Chinese once the marks at ``changed`` (sorted;
+    extended here) are full-width, and so on until none turns.
+
+    An ASCII mark is transparent to the context scan, a full-width one Chinese: without this a
+    second run would convert what the first made Chinese (``中@:11111111111:。``).
+    """
+    turned: list[int] = []
+    while kept and (now := [pos for pos in kept if _chinese_once_changed(text, changed, pos)]):
+        turned += now
+        kept = [pos for pos in kept if pos not in now]
+        for pos in now:
+            bisect.insort(changed, pos)
+    return turned
+
+
+def _chinese_once_changed(text: str, changed: list[int], pos: int) -> bool:
+    """:func:`_far_mark_is_chinese` for the mark at ``pos`` with the marks at ``changed``
+    full-width, judged on the stretch its context scan can reach."""
+    lo, hi = max(0, pos - CONTEXT_WINDOW), min(len(text), pos + CONTEXT_WINDOW + 1)
+    first, last = bisect.bisect_left(changed, lo), bisect.bisect_left(changed, hi)
+    if first == last:  # none within reach: the verdict stands
+        return False
+    stretch = list(text[lo:hi])
+    for at in changed[first:last]:
+        stretch[at - lo] = FULL_WIDTH[text[at]]
+    return _far_mark_is_chinese("".join(stretch), pos - lo)
 
 
 def _fullwidth_marks(text: str, marks: list[str], changed: list[int], kept: bool) -> Cleaned:
