@@ -19,7 +19,7 @@ from clean_seeds.dedup import DedupConfig, Deduplicator
 from clean_seeds.dedup import batch as batch_module
 from clean_seeds.dedup import index as index_module
 from clean_seeds.dedup.batch import Keys
-from clean_seeds.dedup.index import KeyIndex, Sets, common_counts
+from clean_seeds.dedup.index import KeyIndex, Sets, common_counts, key_tags, stable_order
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 
@@ -79,6 +79,34 @@ def test_keys_match_the_model_when_tags_collide(seed: int, monkeypatch: pytest.M
         probe = np.arange(20, dtype=np.uint64)
         assert index.lookup(probe).tolist() == [model.lookup(k) for k in probe.tolist()]
         assert len(index) == len(model.ids)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stable_order_is_a_stable_argsort(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for bits in (1, 5, 16, 17, 31, 32):
+        values = rng.integers(0, 2**bits, int(rng.integers(0, 3000)), dtype=np.uint64).astype(np.uint32)
+        assert stable_order(values, bits).tolist() == np.argsort(values, kind="stable").tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_index_finds_what_a_dict_holds_as_it_grows(seed: int) -> None:
+    """Many small and large inserts from a tiny table: its growing, the placing of keys that
+    stop at one free slot, and probe runs wrapping past the end."""
+    rng = np.random.default_rng(seed)
+    index, model = KeyIndex(capacity=16), {}
+    pool = rng.integers(0, 2**64, 6000, dtype=np.uint64)
+    next_id = 0
+    for _ in range(30):
+        keys = rng.choice(pool, int(rng.integers(0, 800)))
+        ids = np.arange(next_id, next_id + len(keys), dtype=np.uint32)
+        next_id += len(keys)
+        index.insert(keys, ids)
+        for tag, pid in zip(key_tags(keys).tolist(), ids.tolist(), strict=True):
+            model.setdefault(tag, pid)
+        probe = rng.choice(pool, 500)
+        assert index.lookup(probe).tolist() == [model.get(t, -1) for t in key_tags(probe).tolist()]
+    assert len(index) == len(model)
 
 
 @pytest.mark.parametrize("seed", range(4))

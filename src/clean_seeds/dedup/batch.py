@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .index import KeyIndex, ShingleStore, common_counts, key_tags
+from .index import KeyIndex, ShingleStore, common_counts, key_tags, stable_order
 
 if TYPE_CHECKING:
     from .config import DedupConfig
@@ -38,8 +38,13 @@ class Batch:
     def __init__(self, dedup: Deduplicator, units: list[tuple[_Doc, int]], sigs: bool) -> None:
         n = len(units)
         runs = _runs_of(units)
-        self.paras = [doc.long[j] for doc, j in units]  # paragraph index in its document
-        self.gids: list[int] = [doc.base + i for (doc, _), i in zip(units, self.paras, strict=True)]
+        self.paras: list[int] = []  # paragraph index in its document
+        for doc, a, b in runs:
+            self.paras += doc.long[a:b]
+        bases = np.array([doc.base for doc, _, _ in runs], dtype=np.int64)
+        #: each row's global paragraph id (as a list too, for the decision loop)
+        self.gid_array = np.array(self.paras, dtype=np.int64) + np.repeat(bases, [b - a for _, a, b in runs])
+        self.gids: list[int] = self.gid_array.tolist()
         self.row_of = dict(zip(self.gids, range(n), strict=True))
         rows = np.arange(n)
         lo = np.concatenate([doc.long_lo[a:b] for doc, a, b in runs])
@@ -128,12 +133,17 @@ class IndexedCommons:
 
 def _runs_of(units: list[tuple[_Doc, int]]) -> list[tuple[_Doc, int, int]]:
     """``units`` as maximal runs (doc, first, end) of consecutive long paragraphs of one document."""
+    if not units:
+        return []
     runs: list[tuple[_Doc, int, int]] = []
-    for doc, j in units:
-        if runs and runs[-1][0] is doc and runs[-1][2] == j:
-            runs[-1] = (doc, runs[-1][1], j + 1)
-        else:
-            runs.append((doc, j, j + 1))
+    run_doc, first = units[0]
+    end = first
+    for doc, j in units:  # (the run so far in locals: no tuple made per unit)
+        if doc is not run_doc or j != end:
+            runs.append((run_doc, first, end))
+            run_doc, first = doc, j
+        end = j + 1
+    runs.append((run_doc, first, end))
     return runs
 
 
@@ -147,8 +157,10 @@ def _fingerprints(
     >>> fps.tolist(), bounds.tolist()
     ([8, 16], [0, 1, 2])
     """
-    sampled = (shingles & np.uint32((1 << bits) - 1)) == 0
-    return shingles[sampled].astype(U64), np.concatenate(([0], np.cumsum(sampled)))[bounds]
+    # (the positions of the sampled ones, and where the bounds fall among them: a running
+    # count over all the shingles cost more)
+    at = np.flatnonzero((shingles & np.uint32((1 << bits) - 1)) == 0)
+    return shingles.take(at).astype(U64), np.searchsorted(at, bounds)
 
 
 def _gather(
@@ -177,8 +189,9 @@ class Keys:
 
     The keys are sorted by their index tag (:func:`~clean_seeds.dedup.index.key_tags`), then
     key, then position: equal keys lie together in decision order, and the first of a tag's
-    keys is the smallest, as :meth:`KeyIndex.insert` would pick it.  (One sort of 64-bit
-    (tag, position) words costs a fraction of a stable argsort of the keys.)
+    keys is the smallest, as :meth:`KeyIndex.insert` would pick it.  (A radix order of the
+    32-bit tags, :func:`~clean_seeds.dedup.index.stable_order`, costs a fraction of any sort of
+    64-bit words.)
 
     ``shared(row)``: the row's keys that the index lacks and another entry has too; only
     those can be in the batch's local dicts when the row is decided.
@@ -188,9 +201,9 @@ class Keys:
         self, index: KeyIndex, keys: npt.NDArray[np.uint64], rows: npt.NDArray[np.int64], n: int
     ) -> None:
         self.rows = rows
-        packed = np.sort((key_tags(keys).astype(U64) << U64(32)) | np.arange(len(keys), dtype=U64))
-        self.order = (packed & U64(0xFFFFFFFF)).astype(np.int64)
-        self.tags = (packed >> U64(32)).astype(np.uint32)
+        tags = key_tags(keys)
+        self.order = stable_order(tags)
+        self.tags = tags.take(self.order)
         self.ordered = keys[self.order]
         _untangle(self.order, self.ordered, self.tags)
         self.sorted_found, self.slots = index.probe(self.tags)
@@ -258,11 +271,15 @@ def _indexed_containers(batch: Batch, sets: ShingleStore) -> dict[int, list[int]
     hit = batch.fps.found >= 0
     if not hit.any():
         return {}
-    pairs = np.sort(_pair_keys(batch.fps.rows[hit], batch.fps.found[hit]))
-    starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
-    votes = np.diff(np.append(starts, len(pairs)))
-    rows = (pairs[starts] >> U64(32)).astype(np.int64)
-    ids = (pairs[starts] & U64(0xFFFFFFFF)).astype(np.int64)
+    rows, ids = batch.fps.rows[hit], batch.fps.found[hit]
+    # the (row, id) pairs in order: by id, then (stable) by row; radix passes (fingerprint
+    # hits are many: a sort of (row, id) words cost more than the rest of this function)
+    by_id = stable_order(ids.astype(np.uint32))
+    order = by_id[stable_order(rows.take(by_id).astype(np.uint32), len(batch.sizes).bit_length())]
+    rows, ids = rows.take(order), ids.take(order)
+    starts = np.flatnonzero(np.concatenate(([True], (rows[1:] != rows[:-1]) | (ids[1:] != ids[:-1]))))
+    votes = np.diff(np.append(starts, len(rows)))
+    rows, ids = rows[starts], ids[starts]
     ok = votes >= batch.need[rows]
     ok[ok] = sets.sizes(ids[ok]) > batch.sizes[rows[ok]]
     containers: dict[int, list[int]] = {}

@@ -273,7 +273,7 @@ class Deduplicator:
         """Index the keys and shingle sets of a batch's kept paragraphs."""
         if not kept.any():
             return
-        gids = np.array(batch.gids, dtype=np.int64)
+        gids = batch.gid_array
         batch.exact.index_kept(self._exact, kept, gids)
         batch.bands.index_kept(self._bands, kept, gids)
         batch.fps.index_kept(self._fingerprints, kept, gids)
@@ -369,14 +369,24 @@ class Deduplicator:
             self._exact.insert(keys, np.fromiter(local.values(), np.uint32, len(local)))
 
     def _decide_short_doc(self, doc: _Doc, short: list[int], hits: list[int], local: dict[int, int]) -> None:
-        lo, hi, length = doc.lo.tolist(), doc.hi.tolist(), doc.length.tolist()
-        twin = list(doc.kept)  # the kept copy of each paragraph, or -1
+        lo = doc.lo.tolist()
+        seen: list[tuple[int, int]] = []  # (short paragraph, the paragraph its key was seen in)
         for i, hit in zip(short, hits, strict=True):
             key = lo[i]
             found = hit if hit >= 0 else local.get(key, -1)
             if found < 0:
                 local[key] = doc.base + i
-            elif int(self._hi.data[found]) == hi[i]:
+            else:
+                seen.append((i, found))
+        if not seen:
+            # nothing to remove: a paragraph in a repeated block has a twin, and one that
+            # stutters has the key of the surviving paragraph before it, which is indexed (a
+            # long one, kept) or seen before it (a short one)
+            return
+        hi, length = doc.hi.tolist(), doc.length.tolist()
+        twin = list(doc.kept)  # the kept copy of each paragraph, or -1
+        for i, found in seen:
+            if int(self._hi.data[found]) == hi[i]:
                 twin[i] = found
         is_short = [False] * len(lo)
         for i in short:

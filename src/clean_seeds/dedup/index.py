@@ -85,13 +85,18 @@ class KeyIndex:
     def probe(self, tags: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """:meth:`find`, and the slot each search stopped at (the tag's, or the free one it
         would take)."""
-        stops = self._stops(tags, self._home(tags))
-        there = self._slots[stops]
+        stops = self._home(tags)
+        there = self._slots.take(stops)  # (most searches stop at the first slot: read once)
+        todo = np.flatnonzero((there != 0) & ((there >> U64(32)) != tags))
+        if len(todo):
+            stops[todo] = self._stops(tags[todo], (stops[todo] + 1) & self._mask)
+            there[todo] = self._slots.take(stops[todo])
         return np.where((there >> U64(32)) == tags, (there & LOW).astype(np.int64), -1), stops
 
     def _tags(self, slots: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
-        """The tags held at ``slots`` (0: empty)."""
-        return self._slots[slots] >> U64(32)
+        """The tags held at ``slots`` (0: empty).  (``take``: a little faster here than
+        indexing with an index array.)"""
+        return self._slots.take(slots) >> U64(32)
 
     @property
     def _mask(self) -> int:
@@ -135,14 +140,22 @@ class KeyIndex:
 
         Where a key lands does not change what a lookup finds, so of several keys stopping
         at one free slot, whichever numpy writes last takes it and the others look on (the
-        slots they passed are still taken, so from there).
+        slots they passed are still taken, so from there).  When the slots ascend (tags in
+        order, as a batch inserts them, none wrapping past the end) those keys are neighbours:
+        the first of each takes it, with no reading back of what was written.
         """
         pending = np.arange(len(tags))
         stops = self._stops(tags, self._home(tags)) if slots is None else slots
+        entries = (tags.astype(U64) << U64(32)) | ids
+        if len(stops) > 1 and bool(np.all(stops[1:] >= stops[:-1])):
+            first = np.ones(len(stops), dtype=bool)
+            first[1:] = stops[1:] != stops[:-1]
+            self._slots[stops[first]] = entries[first]
+            pending = np.flatnonzero(~first)
+            stops = self._stops(tags[pending], stops[pending])
         while len(pending):
-            entries = (tags[pending].astype(U64) << U64(32)) | ids[pending]
-            self._slots[stops] = entries
-            won = self._slots[stops] == entries
+            self._slots[stops] = entries[pending]
+            won = self._slots[stops] == entries[pending]
             pending, stops = pending[~won], stops[~won]
             stops = self._stops(tags[pending], stops)
         self._count += len(tags)
@@ -176,18 +189,27 @@ class KeyIndex:
         a running maximum, computed in chunks to bound the temporaries.  The few pushed past
         the end wrap around through :meth:`_place`.
         """
-        floor = np.int64(np.iinfo(np.int64).min)  # running maximum of (home - index)
+        floor = np.iinfo(np.int64).min  # running maximum of (home - index)
         for lo in range(0, len(packed), FILL_CHUNK):
             part = packed[lo : lo + FILL_CHUNK]
-            tags, ids = (part >> U64(32)).astype(np.uint32), part.astype(np.uint32)
             steps = np.arange(lo, lo + len(part))
-            shifted = np.maximum.accumulate(np.maximum(self._home(tags) - steps, floor))
-            floor = shifted[-1]
-            slots = shifted + steps
+            # (in place, and the home straight from the entries: each pass over a chunk of a
+            # large table is a good share of the growing)
+            slots = (part >> U64(64 - self._bits)).astype(np.int64)
+            slots -= steps
+            slots[0] = max(int(slots[0]), floor)
+            np.maximum.accumulate(slots, out=slots)
+            floor = int(slots[-1])
+            slots += steps
+            if slots[-1] < len(self._slots):  # (only the end can be pushed past the end)
+                self._slots[slots] = part
+                self._count += len(part)
+                continue
             inside = slots < len(self._slots)
             self._slots[slots[inside]] = part[inside]
             self._count += int(np.count_nonzero(inside))
-            self._place(tags[~inside], ids[~inside])
+            rest = part[~inside]
+            self._place((rest >> U64(32)).astype(np.uint32), rest.astype(np.uint32))
 
 
 def key_tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
@@ -195,6 +217,25 @@ def key_tags(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     with np.errstate(over="ignore"):
         tags = ((keys * SPREAD) >> U64(32)).astype(np.uint32)
     return np.maximum(tags, np.uint32(1))
+
+
+def stable_order(values: npt.NDArray[np.unsignedinteger], bits: int = 32) -> npt.NDArray[np.intp]:
+    """``np.argsort(values, kind="stable")`` of values below ``2**bits`` (at most 32), as least
+    significant digit first passes of numpy's radix sort (its stable argsort of 16-bit ints):
+    about 10 ns a value here, where sorting (value, position) words took 35.
+
+    >>> stable_order(np.array([70000, 5, 70000, 3], np.uint32)).tolist()
+    [3, 1, 0, 2]
+    """
+    order: npt.NDArray[np.intp] | None = None
+    for shift in range(0, max(bits, 1), 16):
+        digit = (values >> np.uint32(shift)).astype(np.uint16) if shift else values.astype(np.uint16)
+        if order is None:
+            order = np.argsort(digit, kind="stable")
+        else:
+            order = order[np.argsort(digit.take(order), kind="stable")]
+    assert order is not None
+    return order
 
 
 class ShingleStore:
