@@ -161,7 +161,7 @@ def _collecting_rarely() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*threshold)
-        if not frozen:  # (a caller's own frozen objects stay frozen)
+        if not frozen:  # (a caller that froze objects keeps all frozen: unfreezing cannot pick ours)
             gc.unfreeze()
 
 
