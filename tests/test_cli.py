@@ -327,6 +327,18 @@ def test_console_script_runs_as_a_user_would(seeds_dir: Path, tmp_path: Path) ->
     assert result.stderr == ""  # no progress bar when not on a terminal
 
 
+def test_python_dash_m_runs_the_same_commands(seeds_dir: Path, tmp_path: Path) -> None:
+    def module(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "clean_seeds", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+
+    assert "Usage: clean-seeds run" in module("run", "--help").stdout
+    result = module("run", str(seeds_dir), str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").glob("*.txt"))
+    assert written == sorted(p.name for p in seeds_dir.glob("*.txt"))
+
+
 def test_keep_longest_runs_two_passes_and_still_restores(seeds_dir: Path, tmp_path: Path) -> None:
     config = tmp_path / "longest.toml"
     config.write_text('[dedup]\nkeep = "longest"\n')
