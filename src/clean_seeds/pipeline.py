@@ -21,6 +21,7 @@ from typing import Any
 from .config import Config
 from .dedup import Deduplicator
 from .fixes import furniture, linewrap, markup, punctuation, review, unicode, whitespace
+from .memo import LastResult
 from .models import FLAG, Cleaned, CleanedDocument, Document, Edit
 
 #: The per-document stages, in the order they run.
@@ -58,17 +59,13 @@ CORPUS_STEP = sum(len(module.RULES) for module in STAGES)
 Rule = Callable[[str, Any], Cleaned]
 #: A stage's enabled rules, in order: (step number, rule, the stage's config) for each.
 StagePlan = tuple[str, tuple[tuple[int, Rule, Any], ...]]
-#: The config :func:`run_stages` saw last, and its plan: one per run, so looked up by identity
-#: (hashing a Config, which holds the corpus statistics, would cost more than the lookups saved).
-_last_plan: tuple[Config | None, tuple[StagePlan, ...]] = (None, ())
 
 
+# (one config per run, remembered by identity: hashing a Config, which holds the corpus
+# statistics, would cost more than the lookups save)
+@LastResult
 def _plan(config: Config) -> tuple[StagePlan, ...]:
     """The enabled stages of ``config``, each with its enabled rules and their step numbers."""
-    global _last_plan
-    last = _last_plan
-    if last[0] is config:
-        return last[1]
     plan = []
     step = 0
     for module in STAGES:
@@ -81,8 +78,7 @@ def _plan(config: Config) -> tuple[StagePlan, ...]:
             )
             plan.append((module.STAGE, rules))
         step += len(module.RULES)
-    last = _last_plan = (config, tuple(plan))
-    return last[1]
+    return tuple(plan)
 
 
 def run_stages(text: str, config: Config, timings: dict[str, float] | None = None, doc: str = "") -> Cleaned:

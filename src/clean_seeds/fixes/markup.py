@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 from itertools import accumulate
 
 from ..edits import disjoint_spans, replace_spans
+from ..memo import LastResult
 from ..models import Cleaned
 from .punctuation import HAS_CJK, is_protected, protected_spans
 
@@ -173,17 +174,9 @@ def _compile_tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
     return _TagPatterns(cfg.html_block_tags, cfg.html_cell_tags, cfg.html_inline_tags, cfg.html_code_tags)
 
 
-#: The config `_tag_patterns` saw last, and its patterns: a run uses one config, and hashing it
-#: (its tag lists) for the cache above costs a microsecond per document.
-_last_tag_patterns: tuple[MarkupConfig, _TagPatterns] | None = None
-
-
-def _tag_patterns(cfg: MarkupConfig) -> _TagPatterns:
-    global _last_tag_patterns
-    last = _last_tag_patterns
-    if last is None or last[0] is not cfg:
-        last = _last_tag_patterns = (cfg, _compile_tag_patterns(cfg))
-    return last[1]
+#: The patterns of the config seen last: a run uses one config, and hashing it (its tag lists)
+#: for the cache above costs a microsecond per document.
+_tag_patterns = LastResult(_compile_tag_patterns)
 
 
 # The default config's patterns are compiled at import, not during the first document (~7 ms).

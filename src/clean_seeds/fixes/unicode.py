@@ -27,6 +27,7 @@ from ftfy.chardata import CHARMAP_ENCODINGS
 
 from ..edits import replace_spans, substitute
 from ..encoding import COMMON_HANZI, char_class, code_points, plausibility, table_class
+from ..memo import LastResult
 from ..models import Cleaned, Edit
 
 STAGE = "unicode"
@@ -346,33 +347,22 @@ RULES = (
 # --- helpers --------------------------------------------------------------------------------------
 
 
-#: The text `_rare_chars` scanned last, and what it found.
-_last_rare_chars: tuple[str, str] = ("", "")
-
-
+@LastResult
 def _rare_chars(text: str) -> str:
     """The distinct characters of ``text`` that match RARE_CHAR, for the rules' cheap tests.
 
     One scan serves every rule: a clean text passes unchanged (the same object) from rule to
     rule, so the rules after the first find it here (a text a rule changed is scanned again).
-    Kept by identity: hashing each new text for a cache lookup would cost as much again.
     """
-    global _last_rare_chars
-    last = _last_rare_chars
-    if last[0] is text:
-        return last[1]
-    rare = "".join(sorted(set(RARE_CHAR.findall(text))))
-    _last_rare_chars = (text, rare)
-    return rare
+    return "".join(sorted(set(RARE_CHAR.findall(text))))
 
 
 def _all_removed(result: Cleaned, rare: str, removed: str) -> Cleaned:
     """``result`` of a rule that replaced every one of the ``removed`` characters of its input
     (whose :func:`_rare_chars` were ``rare``) by characters that are not rare: its text's rare
     characters are known without a scan, and remembered for the next rule."""
-    global _last_rare_chars
     if result.edits:
-        _last_rare_chars = (result.text, "".join(char for char in rare if char not in removed))
+        _rare_chars.remember(result.text, "".join(char for char in rare if char not in removed))
     return result
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..edits import disjoint_spans, replace_spans, substitute
+from ..memo import LastResult
 from ..models import Cleaned
 
 STAGE = "whitespace"
@@ -93,25 +94,14 @@ class WhitespaceConfig:
     ensure_final_newline: bool = True
 
 
-#: The text `_has_horizontal_space` looked at last, and its answer.
-_last_horizontal_space: tuple[str, bool] = ("", False)
-
-
+@LastResult
 def _has_horizontal_space(text: str) -> bool:
     """Whether ``text`` holds any horizontal whitespace.
 
-    Kept for the text looked at last: a text passes unchanged (the same object) from rule to
-    rule, so one scan serves the whole stage (by identity: hashing each new text for a cache
-    lookup would cost a fair part of the scan).  A plain space, in most texts that have any,
-    is found first by a scan ten times faster.
+    A text passes unchanged (the same object) from rule to rule, so one scan serves the whole
+    stage.  A plain space, in most texts that have any, is found first by a scan ten times faster.
     """
-    global _last_horizontal_space
-    last = _last_horizontal_space
-    if last[0] is text:
-        return last[1]
-    found = " " in text or H_CHAR.search(text) is not None
-    _last_horizontal_space = (text, found)
-    return found
+    return " " in text or H_CHAR.search(text) is not None
 
 
 def strip_trailing_whitespace(text: str, cfg: WhitespaceConfig) -> Cleaned:
