@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from difflib import SequenceMatcher
+from itertools import accumulate
 
 from .models import EDIT, FLAG, Cleaned, Edit
 
@@ -41,6 +43,25 @@ def replace_spans(text: str, rule: str, spans: Iterable[tuple[int, int, str]]) -
         return Cleaned(text)
     parts.append(text[pos:])
     return Cleaned("".join(parts), tuple(edits))
+
+
+def diff_spans(old: str, new: str, tokens: re.Pattern[str], offset: int = 0) -> list[tuple[int, int, str]]:
+    """The spans (offset by ``offset``) turning ``old`` into ``new``, found by a diff of their
+    ``tokens`` (matches that together make the whole text): for a rule whose change is
+    known only as a new text.
+
+    >>> diff_spans("ab\\ncd\\nef\\n", "ab\\nef\\n", re.compile("[^\\n]*\\n|[^\\n]+"))
+    [(3, 6, '')]
+    """
+    old_tokens, new_tokens = tokens.findall(old), tokens.findall(new)
+    old_starts = [0, *accumulate(map(len, old_tokens))]
+    new_starts = [0, *accumulate(map(len, new_tokens))]
+    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    return [
+        (offset + old_starts[i1], offset + old_starts[i2], new[new_starts[j1] : new_starts[j2]])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def disjoint_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -22,10 +22,8 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-from itertools import accumulate
 
-from ..edits import disjoint_spans, replace_spans
+from ..edits import diff_spans, disjoint_spans, replace_spans
 from ..memo import LastResult
 from ..models import Cleaned
 from .punctuation import HAS_CJK, is_protected, protected_spans
@@ -34,6 +32,8 @@ STAGE = "markup"
 
 # Horizontal space around markup at a line edge: OCR'd Chinese indents with ``U+3000``.
 SP = r"[ \t\u3000]"
+# A line with its line break: what a removal that took several rounds is logged in.
+LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 # --- Patterns --------------------------------------------------------------------------------
 # A well-formed character reference: named (``&nbsp;``), decimal (``&#12290;``) or hex
@@ -239,7 +239,7 @@ def _until_stable(
         final = again.text
     if final is first.text:
         return first
-    return replace_spans(text, rule, _differing_lines(text, final))
+    return replace_spans(text, rule, diff_spans(text, final, LINE))
 
 
 def _strip_html_tags_once(text: str, cfg: MarkupConfig) -> Cleaned:
@@ -255,27 +255,6 @@ def _strip_html_tags_once(text: str, cfg: MarkupConfig) -> Cleaned:
             continue
         spans.append((start, end, _tag_run_replacement(patterns, m.group(), before, after)))
     return replace_spans(text, "strip_html_tags", spans)
-
-
-def _differing_lines(old: str, new: str) -> list[tuple[int, int, str]]:
-    """Spans turning ``old`` into ``new``: each block of lines that differs, less the
-    characters it shares with its replacement at either end."""
-    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    old_starts, new_starts = [0, *accumulate(map(len, old_lines))], [0, *accumulate(map(len, new_lines))]
-    spans = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
-        if tag != "equal":
-            start, end = old_starts[i1], old_starts[i2]
-            after = new[new_starts[j1] : new_starts[j2]]
-            head = _shared_length(old[start:end], after)
-            tail = _shared_length(old[start + head : end][::-1], after[head:][::-1])
-            spans.append((start + head, end - tail, after[head : len(after) - tail]))
-    return spans
-
-
-def _shared_length(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` have in common at their start."""
-    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def _tag_run_replacement(patterns: _TagPatterns, run: str, before: str, after: str) -> str:

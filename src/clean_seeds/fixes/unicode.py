@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ import numpy.typing as npt
 from ftfy.badness import is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS
 
-from ..edits import replace_spans, substitute
+from ..edits import diff_spans, replace_spans, substitute
 from ..encoding import COMMON_HANZI, char_class, code_points, plausibility, table_class
 from ..memo import LastResult
 from ..models import Cleaned, Edit
@@ -78,13 +77,13 @@ def _uncommon_hanzi_table() -> npt.NDArray[np.bool_]:
 
 
 #: CJK ideographs and private-use characters outside the common set: rare in real prose, but
-#: most of the characters UTF-8 bytes become when they are decoded as GBK or Big5
-UNCOMMON_HANZI = table_class(_uncommon_hanzi_table())
-#: UNCOMMON_HANZI as a table of the BMP (`_hints` and `_unlikely_count` look code points
-#: up in it): regexes on a class of ~25,000 characters took 25-35 ms each to compile, in every
-#: worker process, and only suspicious texts need them.  U+FFFF is False: code points above
-#: the BMP are looked up there.
+#: most of the characters UTF-8 bytes become when they are decoded as GBK or Big5.  As a table
+#: of the BMP (`_hints` and `_unlikely_count` look code points up in it: regexes on a class of
+#: ~25,000 characters took 25-35 ms each to compile, in every worker process, and only
+#: suspicious texts need them; U+FFFF is False: code points above the BMP are looked up there),
+#: and as a regex class body.
 UNCOMMON_UNITS = _uncommon_hanzi_table()
+UNCOMMON_HANZI = table_class(UNCOMMON_UNITS)
 #: uncommon hanzi and Hangul syllables, which a repair must not introduce: what Chinese bytes
 #: become under a wrong codec
 UNLIKELY_UNITS = UNCOMMON_UNITS.copy()
@@ -245,7 +244,7 @@ def fix_mojibake(text: str, cfg: UnicodeConfig) -> Cleaned:
         if is_bad(line):
             fixed = ftfy.fix_encoding(line, FTFY_CONFIG)
             if _no_worse(line, fixed):
-                spans.extend(_diff_spans(line, fixed, start))
+                spans.extend(diff_spans(line, fixed, DIFF_TOKEN, start))
     return replace_spans(text, "fix_mojibake", spans)
 
 
@@ -490,23 +489,6 @@ def _no_worse(line: str, fixed: str) -> bool:
     if fixed == line or plausibility(fixed) < plausibility(line):
         return False
     return _unlikely_count(fixed) <= _unlikely_count(line)
-
-
-def _diff_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
-    """The replacements turning ``old`` into ``new``, as spans offset by ``offset``.
-
-    The diff runs over tokens (runs of ASCII, runs of other characters) rather than
-    characters: as precise for mojibake, which never changes ASCII, and fast on long lines.
-    """
-    old_tokens, new_tokens = DIFF_TOKEN.findall(old), DIFF_TOKEN.findall(new)
-    old_starts = [0, *accumulate(map(len, old_tokens))]
-    new_starts = [0, *accumulate(map(len, new_tokens))]
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    return [
-        (offset + old_starts[i1], offset + old_starts[i2], new[new_starts[j1] : new_starts[j2]])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
 
 
 def _repair_run(run: str, offset: int, cfg: UnicodeConfig) -> list[tuple[int, int, str]]:
