@@ -113,9 +113,6 @@ JUMP_HINTS = tuple(map(re.compile, (f"转{_HINT_PAGE}", f"接{_HINT_PAGE}", "C(?
 
 OPEN, CLOSE = r"[（(〔【\[]", r"[）)〕】\]]"
 
-#: the default furniture and jump patterns: compiled at import (see `_patterns` below), so a
-#: config holding them needs no check
-_DEFAULT_PATTERNS = frozenset((BANNER, CREDITS, PAGE_NUMBER, RUNNING_HEAD, JUMP))
 #: the characters each default pattern's match opens with (none matches the empty string), as
 #: character class bodies: `_line_alternative` tests them first
 OPENERS = {
@@ -125,6 +122,9 @@ OPENERS = {
     RUNNING_HEAD: r"\u4e00-\u9fff0-9",
     JUMP: "紧上下转接Cc",
 }
+#: the default furniture and jump patterns: compiled at import (see `_patterns` below), so a
+#: config holding them needs no check
+_DEFAULT_PATTERNS = frozenset(OPENERS)
 
 # The end of a caption: its first sentence-final mark.
 CAPTION_END = re.compile(r"[。！？!?]")
