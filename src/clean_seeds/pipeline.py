@@ -18,6 +18,7 @@ from operator import attrgetter
 from types import ModuleType
 from typing import Any
 
+from .changelog import RuleRun
 from .config import Config
 from .dedup import Deduplicator
 from .fixes import furniture, linewrap, markup, punctuation, review, unicode, whitespace
@@ -151,7 +152,7 @@ def prepare(config: Config, texts: Iterable[str]) -> Config:
 _RUN_FIELDS = attrgetter("stage", "rule", "kind")
 
 
-def _runs(edits: Sequence[Edit]) -> list[tuple[str, str, str, int]]:
+def _runs(edits: Sequence[Edit]) -> list[RuleRun]:
     """Where each run of edits of one stage, rule and kind starts: ``(stage, rule, kind, index)``."""
     runs = []
     start = 0
@@ -170,7 +171,7 @@ class Tally:
     chars_removed: int = 0
     chars_added: int = 0
 
-    def add(self, edits: Sequence[Edit], runs: Sequence[tuple[str, str, str, int]] | None = None) -> None:
+    def add(self, edits: Sequence[Edit], runs: Sequence[RuleRun] | None = None) -> None:
         """Count ``edits``; ``runs``, if given, says where each run of edits of one stage, rule
         and kind starts (as :func:`~clean_seeds.changelog.edits_to_jsonl` finds them): counting
         runs instead of edits saves most of the time (a run has an edit per changed comma)."""
