@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --install-rensa
 
 clean:
 	rm -rf $(VENV) out
